@@ -1,0 +1,311 @@
+"""The backward pass: one iterative walk of the graph, written as a generator of steps.
+
+``backward_steps`` visits the nodes in the order PyTorch's engine runs them (a node runs
+once every gradient flowing into it has arrived; among ready nodes, the most recently
+created first) and yields one ``Step`` per node: the gradient that arrived, the gradient
+it sent to each input (already summed back to the input's shape), and, at an
+``AccumulateGrad`` node, the leaf's ``.grad`` after adding. ``Tensor.backward`` and
+``grad`` simply drain it; the stepper widget replays the very same records.
+
+NB: PyTorch's walk is ``torch::autograd::Engine::execute`` in ``engine.cpp``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import warnings
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from .grad_mode import STATE
+from .graph import AccumulateGrad, accumulator
+from .tensor import Tensor, _new
+
+__all__ = ["Step", "backward", "backward_steps", "grad"]
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+_NO_GRAD_FN = "element 0 of tensors does not require grad and does not have a grad_fn"
+_CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak."
+)
+
+
+class Step:
+    """What the engine did at one node.
+
+    ``node``: the grad_fn (or ``AccumulateGrad``) processed. ``grad_in``: the gradient that
+    arrived at its output (the sum of every contribution, after hooks). ``grads_out``: one
+    entry per input, the gradient sent to that input (``None`` where none is needed).
+    ``leaf`` and ``leaf_grad``: at an ``AccumulateGrad``, the leaf tensor and its ``.grad``
+    right after this step. Gradients are numpy arrays (tensors with ``create_graph=True``).
+    """
+
+    __slots__ = ("node", "grad_in", "grads_out", "leaf", "leaf_grad")
+
+    def __init__(self, node, grad_in, grads_out=(), leaf=None, leaf_grad=None):
+        self.node, self.grad_in, self.grads_out = node, grad_in, grads_out
+        self.leaf, self.leaf_grad = leaf, leaf_grad
+
+    def __repr__(self) -> str:
+        return f"Step({self.node.name()})"
+
+
+def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
+                   create_graph: bool = False, capture: dict | None = None) -> Iterator[Step]:
+    """Run backward from ``outputs`` (seeded with ``grad_outputs``), yielding a ``Step`` per node.
+
+    Gradients accumulate into the ``.grad`` of every leaf reached, unless ``capture`` maps
+    nodes to slots: then the gradient arriving at each of those nodes is stored in its slot
+    (a dict filled in place) and no ``.grad`` changes, which is what ``grad()`` uses.
+    """
+    outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
+    retain = create_graph if retain_graph is None else retain_graph
+    previous_mode = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        yield from _walk(outputs, seeds, retain, create_graph, capture)
+    finally:
+        STATE.enabled = previous_mode
+
+
+def _walk(outputs, seeds, retain, create_graph, capture):
+    roots = [_root_node(t) for t in outputs]
+    pending: dict = {}
+    for node, seed in zip(roots, seeds):
+        pending[node] = pending[node] + seed if node in pending else seed
+    waiting = _dependencies(roots)
+    ready = [(-node.seq, node) for node in pending if not waiting.get(node)]
+    heapq.heapify(ready)
+    while ready:
+        node = heapq.heappop(ready)[1]
+        g = pending.pop(node)
+        if node.hooks:
+            g = _run_hooks(node.hooks, g, create_graph)
+        if capture is not None and node in capture:
+            capture[node] = g
+        if type(node) is AccumulateGrad:
+            yield _accumulate(node, g, create_graph, capture)
+            continue
+        grads = _apply_rules(node, g, create_graph)
+        for parent, gi in zip(node.parents, grads):
+            if parent is None:
+                continue
+            pending[parent] = pending[parent] + gi if parent in pending else gi
+            waiting[parent] -= 1
+            if not waiting[parent]:
+                heapq.heappush(ready, (-parent.seq, parent))
+        if not retain and node.saves:
+            node.inputs = node.out = None  # free what was saved for backward
+        yield Step(node, g, grads)
+
+
+def _dependencies(roots) -> dict:
+    """How many edges lead into each node reachable from the roots (an iterative DFS)."""
+    count: dict = {}
+    stack = list(dict.fromkeys(roots))
+    seen = set(stack)
+    while stack:
+        for parent in stack.pop().parents:
+            if parent is not None:
+                count[parent] = count.get(parent, 0) + 1
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    return count
+
+
+def _apply_rules(node, g, create_graph: bool) -> tuple:
+    """The gradient for each input: the node's rule, summed to the input's shape and dtype."""
+    inputs = node.inputs
+    if inputs is None:
+        raise RuntimeError(_FREED)
+    if node.versions:
+        _check_versions(node)
+    if create_graph:
+        args = [_as_tensor(x) for x in inputs]
+        ans = _saved_output(node)
+    else:
+        args = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        ans = node.out
+    params = node.params or {}
+    grads = []
+    for parent, rule, x in zip(node.parents, node.rules, inputs):
+        if parent is None:
+            grads.append(None)
+            continue
+        gi = rule(g, ans, *args, **params)
+        grads.append(_fit(gi, x))
+    return tuple(grads)
+
+
+def _fit(gi, x: Tensor):
+    """Sum a gradient over broadcast dimensions back to ``x``'s shape; cast to its dtype."""
+    shape = x._data.shape
+    if gi.shape != shape:
+        lead = len(gi.shape) - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, n in enumerate(shape) if n == 1 and gi.shape[i + lead] != 1)
+        if isinstance(gi, Tensor):
+            gi = gi.sum(dim=axes, keepdim=True) if axes else gi
+            gi = gi.reshape(shape)
+        else:
+            gi = gi.sum(axis=axes, keepdims=True).reshape(shape) if axes else gi.reshape(shape)
+    if gi.dtype != x._data.dtype:
+        gi = gi.to(x.dtype) if isinstance(gi, Tensor) else gi.astype(x._data.dtype)
+    return gi
+
+
+def _check_versions(node) -> None:
+    for position, counter, version in node.versions:
+        if counter[0] != version:
+            if position == -1:
+                data, origin = node.out, f", which is output 0 of {node.op},"
+            else:
+                x = node.inputs[position]
+                data = x._data
+                origin = f", which is output 0 of {x.grad_fn.op}," if x.grad_fn else ""
+            kind = _new(data).dtype.legacy_name
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [torch.{kind} {list(data.shape)}]{origin} is at version "
+                f"{counter[0]}; expected version {version} instead. Hint: enable anomaly "
+                "detection to find the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _saved_output(node):
+    """The saved output as a tensor whose grad_fn is this node (for double backward)."""
+    if node.out is None:
+        return None
+    t = _new(node.out)
+    t._requires_grad, t.grad_fn = True, node
+    return t
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) or not isinstance(x, np.ndarray) else _new(x)
+
+
+def _run_hooks(hooks, g, create_graph: bool):
+    for hook in list(hooks):
+        result = hook(g if create_graph else _new(g))
+        if result is not None:
+            g = result if create_graph else result._data
+    return g
+
+
+def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
+    leaf = node.variable
+    if leaf._hooks:
+        g = _run_hooks(leaf._hooks, g, create_graph)
+        if capture is not None and node in capture:
+            capture[node] = g
+    if capture is not None:
+        return Step(node, g, (), leaf, leaf._grad)
+    g = _fit(g, leaf)
+    if leaf._grad is None:
+        if create_graph:
+            leaf._grad = _copy_node(g) if g._requires_grad else _new(g._data.copy())
+        else:
+            leaf._grad = _new(np.array(g, copy=True))
+    elif create_graph or leaf._grad._requires_grad:
+        leaf._grad = leaf._grad + g
+    else:
+        leaf._grad._data += g if isinstance(g, np.ndarray) else g._data
+    return Step(node, g, (), leaf, leaf._grad)
+
+
+def _copy_node(g: Tensor) -> Tensor:
+    """The gradient stored by ``backward(create_graph=True)``: PyTorch's ``CopyBackwards``."""
+    from .tensor import _record
+
+    return _record(g._data.copy(), "CopyBackwards", (g,))
+
+
+def _seeds(outputs, grad_outputs, create_graph: bool):
+    """Check the outputs and their starting gradients (ones for one-element outputs)."""
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,) * len(outputs) if grad_outputs is None else (grad_outputs,)
+    seeds = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out._requires_grad:
+            raise RuntimeError(_NO_GRAD_FN.replace("0", str(i), 1))
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            seed = np.ones_like(out._data)
+        else:
+            g = g if isinstance(g, Tensor) else _new(np.asarray(g))
+            if g.shape != out.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                                   f"{g.shape!r} and output[{i}] has a shape of {out.shape!r}.")
+            seed = g._data.astype(out._data.dtype, copy=False)
+            if create_graph:
+                seeds.append(g if g._data.dtype == out._data.dtype else g.to(out.dtype))
+                continue
+        seeds.append(_new(seed) if create_graph else seed)
+    return outputs, seeds
+
+
+def _root_node(t: Tensor):
+    """Where backward starts for ``t``: its grad_fn, or for a leaf its AccumulateGrad."""
+    return t.grad_fn if t.grad_fn is not None else accumulator(t)
+
+
+def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs=None) -> None:
+    """Accumulate gradients of ``tensors`` into the leaves' ``.grad`` (``torch.autograd.backward``)."""
+    if create_graph:
+        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if inputs is not None:
+        targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        found = grad(tensors, targets, grad_tensors, retain_graph, create_graph,
+                     allow_unused=True, materialize_grads=True)
+        for leaf, g in zip(targets, found):
+            leaf._grad = g if leaf._grad is None else leaf._grad + g
+        return
+    for _ in backward_steps(tensors, grad_tensors, retain_graph, create_graph):
+        pass
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool | None = None,
+         materialize_grads: bool = False) -> tuple:
+    """The gradients of ``outputs`` with respect to each of ``inputs``, as a tuple; no
+    ``.grad`` is touched (``torch.autograd.grad``)."""
+    single = isinstance(inputs, Tensor)
+    inputs: Sequence[Tensor] = (inputs,) if single else tuple(inputs)
+    nodes = []
+    for i, x in enumerate(inputs):
+        if not x._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        nodes.append(_root_node(x))
+    capture = dict.fromkeys(nodes)
+    for _ in backward_steps(outputs, grad_outputs, retain_graph, create_graph, capture):
+        pass
+    results = []
+    for i, (x, node) in enumerate(zip(inputs, nodes)):
+        g = capture[node]
+        if g is None:
+            if not (allow_unused or materialize_grads):
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have "
+                                   "been used in the graph. Set allow_unused=True if this is the "
+                                   "desired behavior.")
+            results.append(_new(np.zeros_like(x._data)) if materialize_grads else None)
+            continue
+        g = _fit(g, x)
+        results.append(g if isinstance(g, Tensor) else _new(np.array(g, copy=True)))
+    return tuple(results)

@@ -1,0 +1,117 @@
+"""Nodes of the backward graph: the objects behind ``tensor.grad_fn``.
+
+One class per entry of the derivative table (``MulBackward0``...), plus ``AccumulateGrad``,
+the node that writes into a leaf's ``.grad``. A node keeps its parents (one per input, in
+argument order; ``None`` for inputs that need no gradient), the tensors its rules read
+(freed after backward unless ``retain_graph=True``) and their versions at save time.
+
+NB: PyTorch's nodes are C++ ``torch::autograd::Node`` subclasses generated from
+``derivatives.yaml``; like them, ours print as ``<MulBackward0 object at 0x...>``.
+"""
+
+from __future__ import annotations
+
+import dis
+import itertools
+import weakref
+
+from .rules import RULES
+
+_sequence = itertools.count()
+_METADATA = {"shape", "size", "ndim", "dtype"}
+
+
+class Node:
+    """A backward function. ``next_functions`` lists ``(parent, 0)`` per input, as in PyTorch."""
+
+    __slots__ = ("parents", "inputs", "out", "versions", "params", "hooks", "seq", "saves")
+    __module__ = "builtins"  # so IPython shows <MulBackward0 at 0x...> like PyTorch
+    rules: tuple = ()
+    op = ""  # the forward op's name, as PyTorch's messages name it: "Mul", "Exp"...
+    saved_for: dict = {}  # needed-inputs bitmask -> (saved input positions, saves output)
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        return tuple((p, 0) for p in self.parents)
+
+    def register_hook(self, hook):
+        """Run ``hook(grad)`` on the gradient arriving here; it may return a replacement."""
+        if self.hooks is None:
+            self.hooks = []
+        self.hooks.append(hook)
+        return RemovableHandle(self.hooks, hook)
+
+
+class AccumulateGrad:
+    """The node that ends every path at a leaf: it adds the arriving gradient to ``.grad``."""
+
+    __slots__ = ("variable", "seq", "__weakref__")
+    __module__ = "builtins"
+    parents = ()
+    next_functions = ()
+    hooks = None
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.seq = next(_sequence)
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+
+def accumulator(leaf) -> AccumulateGrad:
+    """The leaf's one AccumulateGrad node (held weakly by the leaf, strongly by the graph)."""
+    acc = leaf._acc() if leaf._acc is not None else None
+    if acc is None:
+        acc = AccumulateGrad(leaf)
+        leaf._acc = weakref.ref(acc)
+    return acc
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    __slots__ = ("_hooks", "_hook")
+    __module__ = "torch.utils.hooks"
+
+    def __init__(self, hooks: list, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _reads(rule) -> set:
+    """Names of the arguments a rule reads for their values (not just for ``.shape``)."""
+    code = rule.__code__
+    params = set(code.co_varnames[: code.co_argcount + code.co_kwonlyargcount])
+    instructions = list(dis.get_instructions(rule))
+    read = set()
+    for i, ins in enumerate(instructions):
+        if ins.opname == "LOAD_FAST" and ins.argval in params:
+            following = instructions[i + 1] if i + 1 < len(instructions) else None
+            if not (following and following.opname == "LOAD_ATTR" and following.argval in _METADATA):
+                read.add(ins.argval)
+    return read
+
+
+def _node_class(name: str, rules: tuple) -> type:
+    """Build ``MulBackward0`` and friends from their table entry."""
+    arg_names = rules[0].__code__.co_varnames[2 : 2 + len(rules)]  # after g, ans
+    reads = [_reads(rule) for rule in rules]
+    saved_for = {}
+    for mask in range(1, 1 << len(rules)):
+        names = set().union(*(reads[i] for i in range(len(rules)) if mask >> i & 1))
+        positions = tuple(i for i, a in enumerate(arg_names) if a in names)
+        saved_for[mask] = (positions, "ans" in names)
+    op = name.split("Backward")[0]
+    return type(name, (Node,), {"__slots__": (), "__module__": "builtins", "rules": rules,
+                                "op": op, "saved_for": saved_for})
+
+
+NODES = {name: _node_class(name, rules) for name, rules in RULES.items()}
+

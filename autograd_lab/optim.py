@@ -1,0 +1,70 @@
+"""Optimizers: ``SGD`` with momentum and weight decay, as ``torch.optim.SGD`` computes it.
+
+NB: PyTorch's is ``torch/optim/sgd.py``.
+"""
+
+from __future__ import annotations
+
+from .grad_mode import no_grad
+
+
+class Optimizer:
+    """Holds parameters; ``zero_grad()`` resets their ``.grad`` (to None by default)."""
+
+    def __init__(self, params, defaults: dict):
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        self.defaults = defaults
+        self.param_groups = [{**defaults, **g, "params": list(g["params"])} for g in groups]
+        self.state: dict = {}
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad.zero_()
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join(lines + [")"])
+
+
+class SGD(Optimizer):
+    """``p -= lr * (grad + weight_decay * p)``, with an optional momentum buffer."""
+
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False):
+        if lr < 0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov,
+                                      maximize=maximize))
+
+    @no_grad()
+    def step(self, closure=None):
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                d_p = -p.grad if group["maximize"] else p.grad
+                if group["weight_decay"]:
+                    d_p = d_p.add(p, alpha=group["weight_decay"])
+                if group["momentum"]:
+                    buf = self.state.get(p)
+                    if buf is None:
+                        buf = self.state[p] = d_p.clone()
+                    else:
+                        buf.mul_(group["momentum"]).add_(d_p, alpha=1 - group["dampening"])
+                    d_p = d_p.add(buf, alpha=group["momentum"]) if group["nesterov"] else buf
+                p.add_(d_p, alpha=-group["lr"])
+        return loss

@@ -1,0 +1,1269 @@
+"""The Tensor: a numpy array plus what autograd needs to know about it.
+
+A tensor made by the user is a leaf. An op on tensors that require grad, while grad mode is
+on, returns a non-leaf whose ``grad_fn`` is a node of the backward graph (``graph.py``); the
+node's derivative rules live in ``rules.py`` and the backward walk in ``autograd.py``.
+
+NB: PyTorch's Tensor is ``torch._C.TensorBase`` in C++ plus ``torch/_tensor.py``; ops record
+their nodes in generated code (``VariableType``) the way ``_record`` does here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import warnings
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes
+from .dtypes import result_type
+from .grad_mode import STATE
+from .graph import NODES, RemovableHandle, accumulator
+from .printing import format_tensor
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``."""
+
+    __slots__ = ()
+    __module__ = "torch"
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+def _return_type(name: str) -> type:
+    """``torch.return_types.max``: a (values, indices) pair that prints like PyTorch's."""
+    cls = namedtuple(name, ["values", "indices"])
+    cls.__module__ = "torch.return_types"
+    cls.__repr__ = lambda self: (f"torch.return_types.{name}(\nvalues={self.values!r},"
+                                 f"\nindices={self.indices!r})")
+    return cls
+
+
+RETURN_TYPES = {"Max": _return_type("max"), "Min": _return_type("min")}
+
+
+def _new(data: np.ndarray, vc: list | None = None) -> Tensor:
+    """Wrap an array as a leaf that does not require grad (the fast internal constructor)."""
+    t = Tensor.__new__(Tensor)
+    t._data = data
+    t._requires_grad = False
+    t.grad_fn = None
+    t._grad = None
+    t._vc = [0] if vc is None else vc
+    t._base = None
+    t._hooks = None
+    t._retains_grad = False
+    t._acc = None
+    t._inference = STATE.inference
+    return t
+
+
+def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = None,
+            vc: list | None = None) -> Tensor:
+    """Wrap an op's result and, when grad mode is on and an input requires grad, give it a
+    ``grad_fn``: a node holding its parents and what its rules will read in backward."""
+    out = _new(data, vc)
+    if not STATE.enabled:
+        return out
+    mask, parents = 0, []
+    for i, x in enumerate(inputs):
+        if isinstance(x, Tensor) and x._requires_grad:
+            parents.append(x.grad_fn or accumulator(x))
+            mask |= 1 << i
+        else:
+            parents.append(None)
+    if not mask:
+        return out
+    cls = NODES[name]
+    node = cls()
+    node.parents = tuple(parents)
+    node.inputs = inputs
+    node.params = params
+    node.hooks = None
+    node.seq = next(_next_seq)
+    positions, saves_out = cls.saved_for[mask]
+    node.saves = builtins.bool(positions or saves_out)
+    if node.saves:
+        versions = []
+        for i in positions:
+            x = inputs[i]
+            if isinstance(x, Tensor):
+                if x._inference:
+                    raise RuntimeError(_INFERENCE_SAVED)
+                versions.append((i, x._vc, x._vc[0]))
+        if saves_out:
+            versions.append((-1, out._vc, 0))
+        node.versions = versions
+        node.out = data if saves_out else None
+    else:
+        node.versions = ()
+        node.out = None
+    out._requires_grad = True
+    out.grad_fn = node
+    return out
+
+
+from .graph import _sequence as _next_seq  # noqa: E402  (one counter for all nodes)
+
+_INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+_LEAF_FLAGS = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+
+
+def _operand(x):
+    """A Python number stays as it is (PyTorch wraps it); arrays and lists become tensors."""
+    if isinstance(x, (Tensor, builtins.int, builtins.float, builtins.bool)):
+        return x
+    if isinstance(x, (np.ndarray, np.generic, list, tuple)):
+        return _new(np.asarray(x))
+    return NotImplemented
+
+
+def _binary(a, b, ufunc, name: str, params=None):
+    """Elementwise ``ufunc(a, b)`` with PyTorch's broadcasting and type promotion."""
+    ad = a._data
+    if isinstance(b, Tensor):
+        bd = b._data
+        same = ad.dtype == bd.dtype
+    else:
+        bd = b
+        same = ad.dtype.kind == "f" or (isinstance(b, builtins.int) and ad.dtype.kind in "iu")
+    if not same or (ufunc is np.true_divide and ad.dtype.kind != "f"):
+        common = result_type(a, b)
+        if ufunc is np.true_divide and not common.is_floating_point:
+            common = dtypes.get_default_dtype()
+        ad = ad.astype(common.numpy, copy=False)
+        if isinstance(b, Tensor):
+            bd = bd.astype(common.numpy, copy=False)
+    try:
+        data = ufunc(ad, bd)
+    except ValueError:
+        raise RuntimeError(_broadcast_message(a.shape, Size(np.shape(bd)))) from None
+    return _record(data, name, (a, b), params)
+
+
+def _compare(a, b, ufunc) -> Tensor:
+    b = _operand(b)
+    if b is NotImplemented:
+        return NotImplemented
+    bd = b._data if isinstance(b, Tensor) else b
+    try:
+        return _new(ufunc(a._data, bd))
+    except ValueError:
+        raise RuntimeError(_broadcast_message(a.shape, Size(np.shape(bd)))) from None
+
+
+def _broadcast_message(sa, sb) -> str:
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-i] != sb[-i] and 1 not in (sa[-i], sb[-i]):
+            return (f"The size of tensor a ({sa[-i]}) must match the size of tensor b ({sb[-i]}) "
+                    f"at non-singleton dimension {max(len(sa), len(sb)) - i}")
+    return f"shapes {tuple(sa)} and {tuple(sb)} cannot be broadcast together"
+
+
+def _dim(d: int, ndim: int) -> int:
+    """A dimension index checked and made non-negative, with PyTorch's IndexError."""
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {d})")
+    return d % n
+
+
+def _dims(dim, ndim: int) -> tuple:
+    if dim is None:
+        return tuple(range(ndim))
+    return tuple(sorted(_dim(d, ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))))
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = shape[0]
+    return tuple(builtins.int(s) for s in shape)
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations made on it (``torch.Tensor``)."""
+
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_vc", "_base", "_hooks",
+                 "_retains_grad", "_acc", "_inference", "__weakref__")
+    __module__ = "torch"
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self, *data):
+        """``torch.Tensor(data)`` or ``torch.Tensor(2, 3)``: a float32 leaf (legacy constructor)."""
+        if len(data) == 1 and not isinstance(data[0], builtins.int):
+            values = np.array(_to_nested(data[0]), dtype=dtypes.get_default_dtype().numpy)
+        else:
+            values = np.zeros(_shape_arg(data), dtype=dtypes.get_default_dtype().numpy)
+        _init_leaf(self, values)
+
+    # ---------------------------------------------------------------- attributes
+    @property
+    def data(self) -> Tensor:
+        """The same storage as a leaf that does not require grad and has its own version counter,
+        so autograd cannot see changes made through it (prefer ``detach()``)."""
+        return _new(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self._set_requires_grad(flag, "only Tensors of floating point and complex dtype "
+                                      "can require gradients")
+
+    def _set_requires_grad(self, flag, dtype_message: str) -> None:
+        if self.grad_fn is not None:
+            if not flag:
+                raise RuntimeError(_LEAF_FLAGS)
+            return
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError(dtype_message)
+        if flag and self._inference and not STATE.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
+        self._requires_grad = builtins.bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return ``self``; leaves only."""
+        self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can "
+                                               "require gradients")
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.FROM_NUMPY[self._data.dtype]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0]
+
+    @property
+    def device(self) -> str:
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def size(self, dim: int | None = None):
+        return self.shape if dim is None else self._data.shape[_dim(dim, self.ndim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_inference(self) -> bool:
+        return self._inference
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0]
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    # ---------------------------------------------------------------- conversion
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The values as a numpy array sharing memory (``Tensor.numpy``)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.numpy(), dtype=dtype)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """Numpy functions on tensors become tensor ops (this is how the derivative rules
+        run on tensors during ``create_graph=True``)."""
+        op = _UFUNC_OPS.get(ufunc) if method == "__call__" and not kwargs else None
+        if op is None:
+            return NotImplemented
+        args = [x if isinstance(x, Tensor) else _operand(x) for x in inputs]
+        return op(*args)
+
+    def __len__(self) -> int:
+        if not self._data.ndim:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if not self._data.ndim:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no' if not self._data.size else 'more than one'} "
+                               "values is ambiguous")
+        return builtins.bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return builtins.int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self.item())
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self) -> str:
+        return format_tensor(self._data, dtype_name=self.dtype.name,
+                             grad_fn_name=self.grad_fn.name() if self.grad_fn else None,
+                             requires_grad=self._requires_grad)
+
+    __hash__ = object.__hash__
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        return _init_leaf(type(self).__new__(type(self)), self._data.copy(), self._requires_grad)
+
+    # ---------------------------------------------------------------- autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``Tensor.backward``)."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """The same storage and version counter, cut off from the graph."""
+        return _new(self._data, self._vc)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf after backward (a no-op on leaves)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        self.grad_fn.register_hook(_GradKeeper(self))
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle whose ``remove()`` undoes it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn.register_hook(hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return RemovableHandle(self._hooks, hook)
+
+    # ---------------------------------------------------------------- arithmetic
+    def __add__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else _binary(self, other, np.add,
+                                                                      "AddBackward0")
+
+    def __radd__(self, other):
+        return self.__add__(other)
+
+    def __sub__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else _binary(self, other, np.subtract,
+                                                                      "SubBackward0")
+
+    def __rsub__(self, other):
+        other = _operand(other)
+        if isinstance(other, Tensor):
+            return other.__sub__(self)
+        return _record(_binary_values(other, self, np.subtract), "RsubBackward1", (self,),
+                       {"other": other})
+
+    def __mul__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else _binary(self, other, np.multiply,
+                                                                      "MulBackward0")
+
+    def __rmul__(self, other):
+        return self.__mul__(other)
+
+    def __truediv__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else _binary(self, other,
+                                                                      np.true_divide,
+                                                                      "DivBackward0")
+
+    def __rtruediv__(self, other):
+        other = _operand(other)
+        if isinstance(other, Tensor):
+            return other.__truediv__(self)
+        return self.reciprocal() * other  # as PyTorch: MulBackward0 after ReciprocalBackward0
+
+    def __floordiv__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else _binary(self, other,
+                                                                      np.floor_divide,
+                                                                      "NotImplemented")
+
+    def __mod__(self, other):
+        other = _operand(other)
+        bd = other._data if isinstance(other, Tensor) else other
+        return _new(np.remainder(self._data, bd))
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):
+            return _binary(self, exponent, np.power, "PowBackward1")
+        exponent = _operand(exponent)
+        if isinstance(exponent, Tensor):
+            return _binary(self, exponent, np.power, "PowBackward1")
+        return _record(_power(self, exponent), "PowBackward0", (self,), {"exponent": exponent})
+
+    def __rpow__(self, base):
+        base = _operand(base)
+        if isinstance(base, Tensor):
+            return base.__pow__(self)
+        return _record(_binary_values(base, self, np.power), "PowBackward2", (self,),
+                       {"base": base})
+
+    def __matmul__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else matmul(self, other)
+
+    def __rmatmul__(self, other):
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else matmul(other, self)
+
+    def __neg__(self):
+        return _record(-self._data, "NegBackward0", (self,))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.abs()
+
+    def __invert__(self):
+        return _new(~self._data)
+
+    def __and__(self, other):
+        return _compare(self, other, np.bitwise_and)
+
+    def __or__(self, other):
+        return _compare(self, other, np.bitwise_or)
+
+    def __xor__(self, other):
+        return _compare(self, other, np.bitwise_xor)
+
+    def __eq__(self, other):
+        return _compare(self, other, np.equal)
+
+    def __ne__(self, other):
+        return _compare(self, other, np.not_equal)
+
+    def __lt__(self, other):
+        return _compare(self, other, np.less)
+
+    def __le__(self, other):
+        return _compare(self, other, np.less_equal)
+
+    def __gt__(self, other):
+        return _compare(self, other, np.greater)
+
+    def __ge__(self, other):
+        return _compare(self, other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def add(self, other, *, alpha=1):
+        if alpha == 1:
+            return self + other
+        return _binary(self, _operand(other) * alpha, np.add, "AddBackward0")
+
+    def sub(self, other, *, alpha=1):
+        return self - (other if alpha == 1 else _operand(other) * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    negative, multiply, divide, true_divide, subtract = neg, mul, div, div, sub
+
+    def square(self):
+        return self ** 2
+
+    def reciprocal(self):
+        return _record(1 / _floating(self._data), "ReciprocalBackward0", (self,))
+
+    # ---------------------------------------------------------------- elementwise functions
+    def exp(self):
+        return _record(np.exp(_floating(self._data)), "ExpBackward0", (self,))
+
+    def log(self):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _record(np.log(_floating(self._data)), "LogBackward0", (self,))
+
+    def sqrt(self):
+        with np.errstate(invalid="ignore"):
+            return _record(np.sqrt(_floating(self._data)), "SqrtBackward0", (self,))
+
+    def abs(self):
+        return _record(np.abs(self._data), "AbsBackward0", (self,))
+
+    def sign(self):
+        return _record(np.sign(self._data), "SignBackward0", (self,))
+
+    def sin(self):
+        return _record(np.sin(_floating(self._data)), "SinBackward0", (self,))
+
+    def cos(self):
+        return _record(np.cos(_floating(self._data)), "CosBackward0", (self,))
+
+    def relu(self):
+        return _record(np.maximum(self._data, 0).astype(self._data.dtype, copy=False),
+                       "ReluBackward0", (self,))
+
+    def sigmoid(self):
+        x = _floating(self._data)
+        with np.errstate(over="ignore"):
+            return _record(1 / (1 + np.exp(-x)), "SigmoidBackward0", (self,))
+
+    def tanh(self):
+        return _record(np.tanh(_floating(self._data)), "TanhBackward0", (self,))
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        data = self._data
+        if min is not None:
+            data = np.maximum(data, min)
+        if max is not None:
+            data = np.minimum(data, max)
+        return _record(data.astype(self._data.dtype, copy=False), "ClampBackward1", (self,),
+                       {"min": min, "max": max})
+
+    clip = clamp
+
+    # ---------------------------------------------------------------- reductions
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
+        dim = axis if dim is None else dim
+        data = self._data if dtype is None else self._data.astype(dtype.numpy)
+        if data.dtype.kind in "biu":
+            data = data.astype(np.int64)
+        if dim is None:
+            return _record(np.asarray(data.sum()), "SumBackward0", (self,))
+        dims = _dims(dim, self.ndim)
+        return _record(np.asarray(data.sum(axis=dims, keepdims=keepdim)), "SumBackward1",
+                       (self,), {"dim": dims, "keepdim": keepdim})
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
+        dim = axis if dim is None else dim
+        if self._data.dtype.kind != "f" and dtype is None:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {self.dtype.legacy_name[:-6]}")
+        data = self._data if dtype is None else self._data.astype(dtype.numpy)
+        if dim is None:
+            return _record(np.asarray(data.mean(dtype=data.dtype)), "MeanBackward0", (self,))
+        dims = _dims(dim, self.ndim)
+        return _record(np.asarray(data.mean(axis=dims, keepdims=keepdim, dtype=data.dtype)),
+                       "MeanBackward1", (self,), {"dim": dims, "keepdim": keepdim})
+
+    def max(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, np.max, np.argmax, "Max")
+
+    def min(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, np.min, np.argmin, "Min")
+
+    def _extreme(self, dim, keepdim, reduce, arg, kind: str):
+        if isinstance(dim, Tensor):
+            return (maximum if kind == "Max" else minimum)(self, dim)
+        if self._data.size == 0:
+            raise RuntimeError(f"{kind.lower()}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        if dim is None:
+            return _record(np.asarray(reduce(self._data)), f"{kind}Backward1", (self,))
+        d = _dim(dim, self.ndim)
+        index = np.expand_dims(arg(self._data, axis=d), d)
+        onehot = np.arange(self._data.shape[d]).reshape((-1,) + (1,) * (self.ndim - d - 1)) \
+            == index
+        values = np.take_along_axis(self._data, index, d)
+        if not keepdim:
+            values, index = values.squeeze(d), index.squeeze(d)
+        result = _record(values, f"{kind}Backward0", (self,),
+                         {"dim": (d,), "keepdim": keepdim, "onehot": onehot})
+        return RETURN_TYPES[kind](result, _new(index.astype(np.int64)))
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._arg(np.argmax, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._arg(np.argmin, dim, keepdim)
+
+    def _arg(self, fn, dim, keepdim):
+        if dim is None:
+            return _new(np.asarray(fn(self._data), dtype=np.int64))
+        return _new(np.asarray(fn(self._data, axis=_dim(dim, self.ndim), keepdims=keepdim),
+                               dtype=np.int64))
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The vector norm (2 by default) over all elements or ``dim`` (``LinalgVectorNorm``)."""
+        ord = 2 if p in ("fro", None) else p
+        x = _floating(self._data)
+        dims = _dims(dim, self.ndim)
+        absx = np.abs(x)
+        if ord == 2:
+            data = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
+        elif ord == float("inf"):
+            data = absx.max(axis=dims, keepdims=keepdim)
+        else:
+            data = (absx ** ord).sum(axis=dims, keepdims=keepdim) ** (1 / ord)
+        return _record(np.asarray(data, dtype=x.dtype), "LinalgVectorNormBackward0", (self,),
+                       {"ord": ord, "dim": dims, "keepdim": keepdim})
+
+    # ---------------------------------------------------------------- linear algebra
+    def matmul(self, other):
+        return matmul(self, other)
+
+    def mm(self, other):
+        if self.ndim != 2 or _operand(other).ndim != 2:
+            raise RuntimeError("self must be a matrix" if self.ndim != 2 else
+                               "mat2 must be a matrix")
+        return matmul(self, other)
+
+    def dot(self, other):
+        return matmul(self, other)
+
+    def mv(self, other):
+        return matmul(self, other)
+
+    # ---------------------------------------------------------------- shapes (views)
+    def _view(self, data, name, params=None):
+        """A result sharing this tensor's storage and version counter."""
+        out = _record(data, name, (self,), params, vc=self._vc)
+        if out._requires_grad:
+            out._base = self if self._base is None else self._base
+        return out
+
+    def reshape(self, *shape):
+        shape = _shape_arg(shape)
+        try:
+            data = self._data.reshape(shape)
+        except ValueError:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size "
+                               f"{self._data.size}") from None
+        if np.may_share_memory(data, self._data) or not data.size:
+            return self._view(data, "ViewBackward0", {"shape": shape})
+        return _record(data, "UnsafeViewBackward0", (self,), {"shape": shape})
+
+    def view(self, *shape):
+        if not self._data.flags.c_contiguous and self.ndim > 1:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.")
+        return self.reshape(*shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        shape = self.shape
+        return self.reshape(shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.ndim}D")
+        return self._view(self._data.T, "TBackward0")
+
+    @property
+    def T(self):
+        return self.permute(*range(self.ndim - 1, -1, -1))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def transpose(self, dim0, dim1):
+        d0, d1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
+        return self._view(self._data.swapaxes(d0, d1), "TransposeBackward0",
+                          {"dim0": d0, "dim1": d1})
+
+    swapaxes = swapdims = transpose
+
+    def permute(self, *dims):
+        dims = tuple(_dim(d, self.ndim) for d in _shape_arg(dims))
+        return self._view(self._data.transpose(dims), "PermuteBackward0", {"dims": dims})
+
+    def unsqueeze(self, dim):
+        d = _dim(dim, self.ndim + 1)
+        return self._view(np.expand_dims(self._data, d), "UnsqueezeBackward0", {"dim": d})
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return self._view(self._data.squeeze(), "SqueezeBackward0")
+        d = _dim(dim, self.ndim)
+        data = self._data.squeeze(d) if self._data.shape[d] == 1 else self._data
+        return self._view(data, "SqueezeBackward1", {"dim": d})
+
+    def expand(self, *shape):
+        shape = _shape_arg(shape)
+        lead = len(shape) - self.ndim
+        full = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+        try:
+            data = np.broadcast_to(self._data, full)
+        except ValueError:
+            raise RuntimeError(f"The expanded size of the tensor ({full[-1]}) must match the "
+                               f"existing size ({self.shape[-1] if self.ndim else 1}) at "
+                               f"non-singleton dimension {len(full) - 1}.  Target sizes: "
+                               f"{list(shape)}.  Tensor sizes: {list(self.shape)}") from None
+        return self._view(data, "ExpandBackward0", {"shape": full})
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def __getitem__(self, index):
+        index = _index_arg(index)
+        if _is_basic(index):
+            return _basic_index(self, index)
+        try:
+            data = self._data[index]
+        except IndexError as e:
+            raise IndexError(str(e)) from None
+        return _record(data, "IndexBackward0", (self,), {"index": index})
+
+    # ---------------------------------------------------------------- copies and types
+    def clone(self):
+        return _record(self._data.copy(), "CloneBackward0", (self,))
+
+    def to(self, *args, dtype=None, **kwargs):
+        target = dtype or next((a for a in args if isinstance(a, dtypes.dtype)), None)
+        if target is None or target.numpy == self._data.dtype:
+            return self
+        return _record(self._data.astype(target.numpy), "ToCopyBackward0", (self,))
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"torch.{self.dtype.legacy_name}"
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def cpu(self):
+        return self
+
+    def new_tensor(self, data, dtype=None, requires_grad=False):
+        from .creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False):
+        return _filled(1, size, dtype or self.dtype, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, requires_grad=False):
+        return _filled(0, size, dtype or self.dtype, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, requires_grad=False):
+        return _filled(fill_value, (size,), dtype or self.dtype, requires_grad)
+
+    # ---------------------------------------------------------------- in place
+    def _check_inplace(self) -> None:
+        if self._inference and not STATE.inference:
+            raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not "
+                               "allowed.You can make a clone to get a normal tensor before doing "
+                               "inplace update.See https://github.com/pytorch/rfcs/pull/17 for "
+                               "more details.")
+        if not STATE.enabled or not self._requires_grad:
+            return
+        if self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        if self._base is not None:
+            if self._base.grad_fn is None:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in "
+                                   "an in-place operation.")
+            raise RuntimeError("autograd_lab does not support in-place operations on a view of a "
+                               "tensor that requires grad; apply the operation out of place, "
+                               "e.g. y = y * 2, or assign into the tensor itself with y[i] = v")
+
+    def _inplace(self, result_of) -> Tensor:
+        """Run an out-of-place op on this tensor's current value, then make its result this
+        tensor's new value and history (``grad_fn`` becomes the op's node)."""
+        self._check_inplace()
+        tracked = STATE.enabled and (self._requires_grad or _any_requires_grad(result_of))
+        old = self
+        if tracked:
+            old = _new(self._data.copy())  # the value before the change, as PyTorch saves it
+            old._requires_grad, old.grad_fn = self._requires_grad, self.grad_fn
+        result = result_of(old) if callable(result_of) else result_of
+        if result._data.dtype != self._data.dtype and not np.can_cast(
+                result._data.dtype, self._data.dtype, "same_kind"):
+            raise RuntimeError(f"result type {result.dtype.legacy_name[:-6]} can't be cast to the "
+                               f"desired output type {self.dtype.legacy_name[:-6]}")
+        try:
+            self._data[...] = result._data
+        except ValueError as e:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                               f"shape {list(result.shape)}" if "broadcast" in str(e) else
+                               "unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.") from None
+        self._vc[0] += 1
+        if tracked and result.grad_fn is not None:
+            for i, (position, vc, _) in enumerate(result.grad_fn.versions):
+                if position == -1:  # the result saved itself: it is now this tensor
+                    result.grad_fn.versions[i] = (-1, self._vc, self._vc[0])
+            self.grad_fn, self._requires_grad = result.grad_fn, True
+        return self
+
+    def add_(self, other, *, alpha=1):
+        return self._inplace(lambda old: old.add(other, alpha=alpha))
+
+    def sub_(self, other, *, alpha=1):
+        return self._inplace(lambda old: old.sub(other, alpha=alpha))
+
+    def mul_(self, other):
+        return self._inplace(lambda old: old * other)
+
+    def div_(self, other):
+        return self._inplace(lambda old: old / other)
+
+    def pow_(self, exponent):
+        return self._inplace(lambda old: old ** exponent)
+
+    def exp_(self):
+        return self._inplace(lambda old: old.exp())
+
+    def neg_(self):
+        return self._inplace(lambda old: -old)
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(lambda old: old.clamp(min, max))
+
+    def relu_(self):
+        return self._inplace(lambda old: old.relu())
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        value = value.item() if isinstance(value, Tensor) else value
+        name = "ZeroBackward0" if value == 0 else "FillBackward0"
+        return self._inplace(lambda old: _record(np.full_like(old._data, value), name, (old,)))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        from .random import normal_array
+
+        return self._fill_random(normal_array(self.shape, self._data.dtype, mean, std, generator))
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        from .random import uniform_array
+
+        return self._fill_random(uniform_array(self.shape, self._data.dtype, a, b, generator))
+
+    def _fill_random(self, values):
+        self._check_inplace()
+        self._data[...] = values
+        self._vc[0] += 1
+        return self
+
+    def __setitem__(self, index, value):
+        index = _index_arg(index)
+        value = _operand(value)
+        if isinstance(value, Tensor) and not value._data.dtype == self._data.dtype:
+            value = value.to(self.dtype)
+        if not (STATE.enabled and (self._requires_grad or _any_requires_grad(value))):
+            self._check_inplace()
+            self._data[index] = value._data if isinstance(value, Tensor) else value
+            self._vc[0] += 1
+            return
+        self._inplace(lambda old: _copy_slices(old, value, index))
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+
+_CPU = "cpu"
+
+
+class _GradKeeper:
+    """The hook behind ``retain_grad()``: stores the gradient arriving at a non-leaf."""
+
+    __slots__ = ("tensor",)
+
+    def __init__(self, tensor):
+        import weakref
+
+        self.tensor = weakref.ref(tensor)
+
+    def __call__(self, grad):
+        t = self.tensor()
+        if t is not None:
+            if t._grad is None:
+                t._grad = grad.detach().clone() if grad.grad_fn is None else grad
+            else:
+                t._grad = t._grad + grad
+        return None
+
+
+def _init_leaf(t: Tensor, values: np.ndarray, requires_grad: bool = False) -> Tensor:
+    """Fill the slots of a freshly allocated tensor (or Parameter) as a leaf."""
+    template = _new(values)
+    for slot in Tensor.__slots__[:-1]:
+        setattr(t, slot, getattr(template, slot))
+    t._requires_grad = requires_grad
+    return t
+
+
+def _rebuild(data, requires_grad):
+    t = _new(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _floating(data: np.ndarray) -> np.ndarray:
+    """Integer inputs to float functions (exp, sqrt...) compute in the default float dtype."""
+    return data if data.dtype.kind == "f" else data.astype(dtypes.get_default_dtype().numpy)
+
+
+def _binary_values(a, t: Tensor, ufunc) -> np.ndarray:
+    """``ufunc(number, tensor)`` with PyTorch's dtype for the result."""
+    common = result_type(t, a)
+    return ufunc(a, t._data.astype(common.numpy, copy=False))
+
+
+def _power(t: Tensor, exponent) -> np.ndarray:
+    """``t ** exponent`` as PyTorch computes it (x*x for 2, sqrt for 0.5...), to the last bit."""
+    x = t._data
+    common = result_type(t, exponent)
+    x = x.astype(common.numpy, copy=False)
+    if common.kind != 2:
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return np.power(x, exponent)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if exponent == 2:
+            return x * x
+        if exponent == 3:
+            return x * x * x
+        if exponent == 0.5:
+            return np.sqrt(x)
+        if exponent == -1:
+            return 1 / x
+        if exponent == -2:
+            return 1 / (x * x)
+        if exponent == -0.5:
+            return 1 / np.sqrt(x)
+        return np.power(x, x.dtype.type(exponent))
+
+
+def matmul(a, b) -> Tensor:
+    """``a @ b`` with PyTorch's nodes by rank: Dot, Mv, Mm, and for a 1-D left operand
+    Unsqueeze, Mm, Squeeze; batched products are one ``BmmBackward0`` node."""
+    a, b = _operand(a), _operand(b)
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError("matmul(): argument 'other' must be Tensor")
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{a.dtype.legacy_name[:-6].lower()} != {b.dtype.legacy_name[:-6].lower()}")
+    sa, sb = a.shape, b.shape
+    if not sa or not sb:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{len(sa)}D and {len(sb)}D")
+    if len(sa) == 1 and len(sb) == 1:
+        if sa[0] != sb[0]:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src "
+                               f"[{sb[0]}] to have the same number of elements, but got {sa[0]} "
+                               f"and {sb[0]} elements respectively")
+        return _record(np.asarray(a._data @ b._data), "DotBackward0", (a, b))
+    if len(sa) == 2 and len(sb) == 1:
+        if sa[1] != sb[0]:
+            raise RuntimeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), "
+                               f"vec ({sb[0]})")
+        return _record(a._data @ b._data, "MvBackward0", (a, b))
+    if len(sa) == 1 and len(sb) == 2:
+        product = _mm(a.unsqueeze(0), b)
+        return product._view(product._data.squeeze(0), "SqueezeBackward4", {"dim": 0})
+    if len(sa) == 2 and len(sb) == 2:
+        return _mm(a, b)
+    if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{sa[-1]}] but got: [{sb[-2] if len(sb) > 1 else sb[0]}].")
+    return _record(np.matmul(a._data, b._data), "BmmBackward0", (a, b))
+
+
+def _mm(a: Tensor, b: Tensor) -> Tensor:
+    (n, k), (k2, m) = a.shape, b.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    return _record(a._data @ b._data, "MmBackward0", (a, b))
+
+
+def maximum(a, b):
+    return _binary(a, _operand(b), np.maximum, "MaximumBackward0")
+
+
+def minimum(a, b):
+    return _binary(a, _operand(b), np.minimum, "MinimumBackward0")
+
+
+def where(condition, x, y):
+    """``torch.where(condition, x, y)``: x where condition holds, else y."""
+    x, y = _operand(x), _operand(y)
+    cond = condition._data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
+    xt = x if isinstance(x, Tensor) else None
+    yt = y if isinstance(y, Tensor) else None
+    common = result_type(x, y)
+    data = np.where(cond, x._data if xt is not None else x, y._data if yt is not None else y)
+    return _record(data.astype(common.numpy, copy=False), "WhereBackward0", (x, y),
+                   {"condition": cond})
+
+
+def scatter_into(g: Tensor, shape, index) -> Tensor:
+    """Double backward of indexing: ``g`` added at ``index`` into zeros (a recorded op)."""
+    data = np.zeros(shape, g._data.dtype)
+    np.add.at(data, index, g._data)
+    return _record(data, "IndexPutBackward0", (g,), {"index": index})
+
+
+def _copy_slices(old: Tensor, value, index) -> Tensor:
+    data = old._data.copy()
+    data[index] = value._data if isinstance(value, Tensor) else value
+    return _record(data, "CopySlices", (old, value), {"index": index})
+
+
+def _any_requires_grad(x) -> bool:
+    return isinstance(x, Tensor) and x._requires_grad
+
+
+def _filled(value, size, dtype, requires_grad) -> Tensor:
+    t = _new(np.full(_shape_arg(size), value, dtype=dtype.numpy))
+    if requires_grad:
+        t.requires_grad_()
+    return t
+
+
+def _to_nested(data):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_to_nested(d) for d in data]
+    return data
+
+
+def _index_arg(index):
+    """Tensors inside an index become numpy arrays; a lone list is an advanced index."""
+    if isinstance(index, tuple):
+        return tuple(_index_part(i) for i in index)
+    return _index_part(index)
+
+
+def _index_part(i):
+    if isinstance(i, Tensor):
+        return i._data if i._data.ndim or i._data.dtype == np.bool_ else int(i._data)
+    if isinstance(i, list):
+        return np.asarray([_index_part(j) for j in i])
+    return i
+
+
+def _is_basic(index) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, (builtins.int, np.integer, slice)) or p is None or p is Ellipsis
+               for p in parts)
+
+
+def _basic_index(t: Tensor, index) -> Tensor:
+    """Basic indexing as PyTorch records it: one Select per integer, one Slice per cut slice,
+    one Unsqueeze per None, dimension by dimension."""
+    parts = list(index) if isinstance(index, tuple) else [index]
+    if Ellipsis in parts:
+        at = parts.index(Ellipsis)
+        fill = t.ndim - sum(p is not None and p is not Ellipsis for p in parts)
+        parts[at:at + 1] = [slice(None)] * fill
+        if all(p == slice(None) for p in parts) and len(parts) == t.ndim:
+            return t._view(t._data[...], "AliasBackward0")
+    if sum(p is not None for p in parts) > t.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
+    out, dim = t, 0
+    for p in parts:
+        if p is None:
+            out = out.unsqueeze(dim)
+            dim += 1
+        elif isinstance(p, slice):
+            size = out._data.shape[dim]
+            if p.indices(size) != (0, size, 1):
+                if p.step is not None and p.step <= 0:
+                    raise ValueError("step must be greater than zero")
+                out = out._view(out._data[(slice(None),) * dim + (p,)], "SliceBackward0",
+                                {"dim": dim, "piece": p})
+            dim += 1
+        else:
+            size = out._data.shape[dim]
+            if not -size <= p < size:
+                raise IndexError(f"index {p} is out of bounds for dimension {dim} with size "
+                                 f"{size}")
+            out = out._view(out._data[(slice(None),) * dim + (p,)], "SelectBackward0",
+                            {"dim": dim, "index": builtins.int(p)})
+    return out if out is not t else t._view(t._data[()], "AliasBackward0")
+
+
+_UFUNC_OPS = {
+    np.add: Tensor.__add__,
+    np.subtract: Tensor.__sub__,
+    np.multiply: Tensor.__mul__,
+    np.true_divide: Tensor.__truediv__,
+    np.power: Tensor.__pow__,
+    np.negative: Tensor.__neg__,
+    np.matmul: matmul,
+    np.exp: Tensor.exp,
+    np.log: Tensor.log,
+    np.sqrt: Tensor.sqrt,
+    np.sign: Tensor.sign,
+    np.abs: Tensor.abs,
+    np.sin: Tensor.sin,
+    np.cos: Tensor.cos,
+    np.tanh: Tensor.tanh,
+    np.maximum: maximum,
+    np.minimum: minimum,
+    np.equal: Tensor.__eq__,
+    np.not_equal: Tensor.__ne__,
+    np.greater: Tensor.__gt__,
+    np.greater_equal: Tensor.__ge__,
+    np.less: Tensor.__lt__,
+    np.less_equal: Tensor.__le__,
+    np.invert: Tensor.__invert__,
+}
