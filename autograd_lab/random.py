@@ -13,7 +13,8 @@ How PyTorch makes a random tensor on the CPU:
 * ``random()`` is one 32-bit draw; ``random64()`` glues two draws as ``(first << 32) | second``.
 * A float32 uniform keeps the low 24 bits of a 32-bit draw, a float64 uniform the low 53 bits
   of a 64-bit draw, scaled into [0, 1); then ``x * (high - low) + low`` as one fused
-  multiply-add (the kernel is compiled with FMA, which rounds once).
+  multiply-add (the kernel is compiled with FMA, which rounds once); a result that rounded up
+  to ``high`` becomes ``low``, so the range stays [low, high).
 * ``normal_`` on 16 or more contiguous elements draws one uniform per element and applies
   Box-Muller to blocks of 16 (the first 8 uniforms give the radius, the last 8 the angle); when
   the size is not a multiple of 16, 16 fresh uniforms recompute the last 16 outputs.
@@ -49,8 +50,11 @@ _STATE_LAYOUT = np.dtype({
 class Generator:
     """A CPU random generator (``torch.Generator()``): MT19937 plus a cached normal sample."""
 
-    def __init__(self, seed=DEFAULT_SEED):
-        self.manual_seed(seed)
+    def __init__(self, device="cpu"):
+        if str(device) != "cpu":
+            raise RuntimeError(f"autograd_lab only has CPU generators, not {device!r}")
+        self.device = "cpu"
+        self.manual_seed(DEFAULT_SEED)
 
     def manual_seed(self, seed):
         """Reseed from an int in [-2**63, 2**64); returns ``self``."""
@@ -88,9 +92,9 @@ class Generator:
 
     def set_state(self, state):
         """Restore a state from ``get_state()`` (or from ``torch.get_rng_state().numpy()``)."""
-        raw = np.asarray(state, dtype=np.uint8).tobytes()
-        if len(raw) != _STATE_LAYOUT.itemsize:
-            raise RuntimeError(f"Expected a state of {_STATE_LAYOUT.itemsize} bytes, got {len(raw)}")
+        raw, size = np.asarray(state, dtype=np.uint8).tobytes(), _STATE_LAYOUT.itemsize
+        if len(raw) != size:
+            raise RuntimeError(f"Expected an RNG state of {size} bytes, but found {len(raw)}")
         st = np.frombuffer(raw, _STATE_LAYOUT)[0]
         key = st["key"].astype(np.uint32)
         self._mt.state = {"bit_generator": "MT19937",
@@ -112,7 +116,8 @@ class Generator:
         return (r[0::2] << np.uint64(32)) | r[1::2]
 
 
-default_generator = Generator(int.from_bytes(os.urandom(8), "little"))  # torch seeds it randomly
+default_generator = Generator()
+default_generator.seed()  # torch, too, seeds its default generator from the OS at start-up
 
 
 def manual_seed(seed):
@@ -151,8 +156,9 @@ def _two_sum(a, b):
 def _round_to_odd(s, err):
     """Given ``s = round(x)`` and ``err = x - s``, the neighbour of ``x`` with an odd last bit.
 
-    Rounding a round-to-odd float64 to fewer bits (or adding it once more) is exact-rounding
-    safe, which is how we emulate a single-rounding FMA (Boldo & Melquiond, 2008).
+    A round-to-odd float64 can be rounded again (to float32, or after one more addition)
+    without double-rounding errors: that is how we emulate a single-rounding FMA
+    (Boldo & Melquiond, 2008).
     """
     fix = (err != 0) & ((s.view(np.uint64) & np.uint64(1)) == 0)
     return np.where(fix, np.nextafter(s, np.copysign(np.inf, err)), s)
@@ -197,13 +203,13 @@ def _check_dtype(dtype):
 def uniform_array(shape, dtype, low=0.0, high=1.0, generator=None):
     """``torch.rand`` / ``Tensor.uniform_(low, high)`` as a numpy array."""
     dtype = _check_dtype(dtype)
-    gen = generator or default_generator
-    low, high = dtype.type(low), dtype.type(high)
+    gen = default_generator if generator is None else generator
     if low > high:
         raise RuntimeError(
-            f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
-    x = _uniform01(gen, math.prod(shape), dtype)
-    return _fma(x, high - low, low, dtype).reshape(shape)
+            f"uniform_ expects to return a [from, to) range, but found from={low:g} > to={high:g}")
+    low, high = dtype.type(low), dtype.type(high)
+    out = _fma(_uniform01(gen, math.prod(shape), dtype), high - low, low, dtype)
+    return np.where(out == high, low, out).reshape(shape)  # rounded up to high: torch gives low
 
 
 # -- normals -----------------------------------------------------------------------------------
@@ -285,9 +291,9 @@ def _normal_scalar(gen):
 def normal_array(shape, dtype, mean=0.0, std=1.0, generator=None):
     """``torch.randn`` / ``Tensor.normal_(mean, std)`` (contiguous) as a numpy array."""
     dtype = _check_dtype(dtype)
-    gen = generator or default_generator
+    gen = default_generator if generator is None else generator
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     n = math.prod(shape)
     if n < 16:  # per element, float64 maths, then rounded to dtype
         z = [_normal_scalar(gen) for _ in range(n)]
@@ -309,7 +315,7 @@ def randint_array(low, high, shape, generator=None):
 
     Ranges of 2**28 or more take a 64-bit draw per element, smaller ranges a 32-bit one.
     """
-    gen = generator or default_generator
+    gen = default_generator if generator is None else generator
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -321,7 +327,7 @@ def randint_array(low, high, shape, generator=None):
 
 def randperm_array(n, generator=None):
     """``torch.randperm(n)`` (int64): Fisher-Yates, swapping ``i`` with ``i + random() % (n-i)``."""
-    gen = generator or default_generator
+    gen = default_generator if generator is None else generator
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     perm = list(range(n))

@@ -19,6 +19,8 @@ NB: PyTorch's table is ``derivatives.yaml``; the names here are the names PyTorc
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 RULES = {
@@ -69,7 +71,7 @@ RULES = {
     # reductions
     "SumBackward0": (lambda g, ans, x: _expand(g, x.shape),),
     "SumBackward1": (lambda g, ans, x, dim, keepdim: _expand(_keep(g, dim, keepdim), x.shape),),
-    "MeanBackward0": (lambda g, ans, x: _expand(g / x.size, x.shape),),
+    "MeanBackward0": (lambda g, ans, x: _expand(g / _numel(x.shape), x.shape),),
     "MeanBackward1": (
         lambda g, ans, x, dim, keepdim: _expand(_keep(g, dim, keepdim) / _count(x.shape, dim), x.shape),
     ),
@@ -118,20 +120,20 @@ RULES = {
     ),
     # losses
     "MseLossBackward0": (
-        lambda g, ans, x, t, reduction: _reduce_grad(g * 2 * (x - t), reduction, x.size),
-        lambda g, ans, x, t, reduction: _reduce_grad(g * -2 * (x - t), reduction, x.size),
+        lambda g, ans, x, t, reduction: _reduce_grad(g * 2 * (x - t), reduction, _numel(x.shape)),
+        lambda g, ans, x, t, reduction: _reduce_grad(g * -2 * (x - t), reduction, _numel(x.shape)),
     ),
     "BinaryCrossEntropyBackward0": (
         lambda g, ans, p, t, reduction: _reduce_grad(
-            g * (p - t) / np.maximum((1 - p) * p, 1e-12), reduction, p.size
+            g * (p - t) / np.maximum((1 - p) * p, 1e-12), reduction, _numel(p.shape)
         ),
         lambda g, ans, p, t, reduction: _reduce_grad(
-            g * (np.log(1 - p) - np.log(p)), reduction, p.size
+            g * (np.log(1 - p) - np.log(p)), reduction, _numel(p.shape)
         ),
     ),
     "BinaryCrossEntropyWithLogitsBackward0": (
-        lambda g, ans, z, t, reduction: _reduce_grad(g * (_sigmoid(z) - t), reduction, z.size),
-        lambda g, ans, z, t, reduction: _reduce_grad(-g * z, reduction, z.size),
+        lambda g, ans, z, t, reduction: _reduce_grad(g * (_sigmoid(z) - t), reduction, _numel(z.shape)),
+        lambda g, ans, z, t, reduction: _reduce_grad(-g * z, reduction, _numel(z.shape)),
     ),
 }
 
@@ -157,6 +159,10 @@ def _keep(g, dims, keepdim):
     for d in sorted(dims):
         g = g.unsqueeze(d)
     return g
+
+
+def _numel(shape) -> int:
+    return math.prod(shape)
 
 
 def _count(shape, dims) -> int:

@@ -51,7 +51,7 @@ RETURN_TYPES = {"Max": _return_type("max"), "Min": _return_type("min")}
 def _new(data: np.ndarray, vc: list | None = None) -> Tensor:
     """Wrap an array as a leaf that does not require grad (the fast internal constructor)."""
     t = Tensor.__new__(Tensor)
-    t._data = data
+    t._data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives 0-d scalars
     t._requires_grad = False
     t.grad_fn = None
     t._grad = None

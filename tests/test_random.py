@@ -56,18 +56,18 @@ def test_known_exact_bits():
 
 def test_mt19937_reference_outputs():
     # The C++ standard pins std::mt19937 seeded with 5489: first output and 10000th output.
-    draws = agl_random.Generator(5489)._random(10000)
+    draws = agl_random.Generator().manual_seed(5489)._random(10000)
     assert int(draws[0]) == 3499211612
     assert int(draws[-1]) == 4123659995
 
 
 def test_seeds_use_low_32_bits_but_remember_all_64():
-    a = agl_random.Generator(7).get_state()
-    gen = agl_random.Generator(2**32 + 7)
+    a = agl_random.Generator().manual_seed(7).get_state()
+    gen = agl_random.Generator().manual_seed(2**32 + 7)
     assert gen.initial_seed() == 2**32 + 7
     assert np.array_equal(gen.get_state()[24:], a[24:])
-    assert agl_random.Generator(-1).initial_seed() == 2**64 - 1
-    assert agl_random.Generator(1.5).initial_seed() == 1
+    assert agl_random.Generator().manual_seed(-1).initial_seed() == 2**64 - 1
+    assert agl_random.Generator().manual_seed(1.5).initial_seed() == 1
     for bad in (2**64, -(2**63) - 1):
         with pytest.raises(ValueError, match="Overflow"):
             agl_random.manual_seed(bad)
@@ -75,6 +75,9 @@ def test_seeds_use_low_32_bits_but_remember_all_64():
 
 def test_generator_api():
     assert agl_random.Generator().initial_seed() == 67280421310721
+    assert agl_random.Generator("cpu").device == "cpu"
+    with pytest.raises(RuntimeError, match="CPU"):
+        agl_random.Generator("cuda")
     gen = agl_random.Generator()
     assert gen.manual_seed(3) is gen
     assert agl_random.manual_seed(5) is agl_random.default_generator
@@ -86,7 +89,7 @@ def test_generator_api():
 
 @pytest.mark.parametrize("dtype", [F32, F64])
 def test_state_roundtrip_includes_cached_normal(dtype):
-    gen = agl_random.Generator(11)
+    gen = agl_random.Generator().manual_seed(11)
     agl_random.normal_array((3,), dtype, generator=gen)  # leaves a cached second sample
     state = gen.get_state()
     assert state.dtype == np.uint8 and state.shape == (5056,)
@@ -96,7 +99,7 @@ def test_state_roundtrip_includes_cached_normal(dtype):
 
 
 def test_generators_are_independent():
-    a, b = agl_random.Generator(9), agl_random.Generator(9)
+    a, b = agl_random.Generator().manual_seed(9), agl_random.Generator().manual_seed(9)
     agl_random.manual_seed(1)
     x = agl_random.normal_array((5,), F32, generator=a)
     agl_random.normal_array((50,), F32)  # the default generator does not disturb a or b
@@ -106,7 +109,7 @@ def test_generators_are_independent():
 @pytest.mark.parametrize("dtype", [F32, F64])
 @pytest.mark.parametrize("shape", [(0,), (1,), (15,), (16,), (33,), (4, 5), ()])
 def test_shapes_dtypes_and_ranges(dtype, shape):
-    gen = agl_random.Generator(0)
+    gen = agl_random.Generator().manual_seed(0)
     u = agl_random.uniform_array(shape, dtype, -2.0, 3.0, generator=gen)
     z = agl_random.normal_array(shape, dtype, 1.0, 2.0, generator=gen)
     for a in (u, z):
@@ -118,7 +121,7 @@ def test_shapes_dtypes_and_ranges(dtype, shape):
 
 def test_randperm_is_a_permutation():
     for n in (0, 1, 2, 10, 1000):
-        p = agl_random.randperm_array(n, generator=agl_random.Generator(n))
+        p = agl_random.randperm_array(n, generator=agl_random.Generator().manual_seed(n))
         assert p.dtype == np.int64 and sorted(p.tolist()) == list(range(n))
 
 
@@ -154,7 +157,7 @@ finite64 = _moderate(2.0**-200, 2.0**200, 64)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(finite32, finite32, finite32), min_size=1, max_size=8))
 def test_fma_float32_rounds_once(triples):
-    a, b, c = (np.array(v, F32) for v in zip(*triples))
+    a, b, c = (np.array(v, F32) for v in zip(*triples, strict=True))
     got = agl_random._fma(a, b, c, F32)
     want = [_round_exact(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)), F32)
             for x, y, z in triples]
@@ -164,7 +167,7 @@ def test_fma_float32_rounds_once(triples):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(finite64, finite64, finite64), min_size=1, max_size=8))
 def test_fma_float64_rounds_once(triples):
-    a, b, c = (np.array(v, F64) for v in zip(*triples))
+    a, b, c = (np.array(v, F64) for v in zip(*triples, strict=True))
     got = agl_random._fma(a, b, c, F64)
     want = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in triples]
     assert bits(got) == bits(np.array(want, F64))
@@ -329,7 +332,7 @@ def _untemper(y):
 
 def _with_draws(draws):
     """An RNG state (torch layout) whose next ``len(draws)`` <= 623 raw outputs are ``draws``."""
-    state = np.frombuffer(agl_random.Generator(0).get_state().tobytes(),
+    state = np.frombuffer(agl_random.Generator().manual_seed(0).get_state().tobytes(),
                           agl_random._STATE_LAYOUT)[0].copy()
     state["key"][1:1 + len(draws)] = _untemper(np.asarray(draws, np.uint64))
     state["left"], state["next"] = 624, 1

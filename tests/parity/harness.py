@@ -15,8 +15,8 @@ Normalisation (applied by :func:`normalize`, to both sides alike), limited to wh
 should reproduce:
 
 * object addresses ``0x...`` are masked (they change from run to run);
-* PyTorch's C++ warnings end in `` (Triggered internally at <C++ file>:<line>.)``; that suffix names a
-  file of PyTorch's build and is stripped.
+* PyTorch's C++ warnings end in `` (Triggered internally at <C++ file>:<line>.)``; that suffix
+  names a file of PyTorch's build and is stripped.
 
 Things deliberately *not* exercised by the cases, for the same reason: ``type(node).__module__``
 (``builtins`` for PyTorch's C++ node classes), ``data_ptr()`` values, and the exact C++ source
@@ -66,11 +66,14 @@ def split_cells(code: str) -> list[tuple[str | None, str]]:
             cells.append((line.rstrip(), []))
         else:
             cells[-1][1].append(line)
-    return [(marker, "\n".join(lines)) for marker, lines in cells if marker or "".join(lines).strip()]
+    return [
+        (marker, "\n".join(lines)) for marker, lines in cells if marker or "".join(lines).strip()
+    ]
 
 
 def _aliased_import(torch_module: ModuleType):
-    """An ``__import__`` that resolves ``torch`` and ``torch.*`` to ``torch_module`` and its submodules."""
+    """An ``__import__`` that resolves ``torch`` and ``torch.*`` to ``torch_module`` (and its
+    submodules), so a snippet's own ``import torch`` gets the module under test."""
     real_import = builtins.__import__
     target = torch_module.__name__
 
