@@ -12,7 +12,8 @@ NB: PyTorch's walk is ``torch::autograd::Engine::execute`` in ``engine.cpp``.
 
 from __future__ import annotations
 
-import heapq
+import math
+import operator
 import warnings
 from collections.abc import Iterator, Sequence
 
@@ -51,11 +52,13 @@ class Step:
     right after this step. Gradients are numpy arrays (tensors with ``create_graph=True``).
     """
 
-    __slots__ = ("node", "grad_in", "grads_out", "leaf", "leaf_grad")
+    __slots__ = ("node", "grad_in", "grads_out", "__dict__")
+    leaf = leaf_grad = None
 
     def __init__(self, node, grad_in, grads_out=(), leaf=None, leaf_grad=None):
         self.node, self.grad_in, self.grads_out = node, grad_in, grads_out
-        self.leaf, self.leaf_grad = leaf, leaf_grad
+        if leaf is not None:
+            self.leaf, self.leaf_grad = leaf, leaf_grad
 
     def __repr__(self) -> str:
         return f"Step({self.node.name()})"
@@ -80,73 +83,83 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
 
 
 def _walk(outputs, seeds, retain, create_graph, capture):
-    roots = [_root_node(t) for t in outputs]
     pending: dict = {}
-    for node, seed in zip(roots, seeds):
+    for t, seed in zip(outputs, seeds):
+        node = _root_node(t)
         pending[node] = pending[node] + seed if node in pending else seed
-    waiting = _dependencies(roots)
-    ready = [(-node.seq, node) for node in pending if not waiting.get(node)]
-    heapq.heapify(ready)
-    while ready:
-        node = heapq.heappop(ready)[1]
+    for node in _execution_order(list(pending)):
         g = pending.pop(node)
         if node.hooks:
             g = _run_hooks(node.hooks, g, create_graph)
         if capture is not None and node in capture:
             capture[node] = g
-        if type(node) is AccumulateGrad:
+        if node.__class__ is AccumulateGrad:
             yield _accumulate(node, g, create_graph, capture)
             continue
-        grads = _apply_rules(node, g, create_graph)
-        for parent, gi in zip(node.parents, grads):
-            if parent is None:
-                continue
-            pending[parent] = pending[parent] + gi if parent in pending else gi
-            waiting[parent] -= 1
-            if not waiting[parent]:
-                heapq.heappush(ready, (-parent.seq, parent))
-        if not retain and node.saves:
+        grads = _send(node, g, create_graph, pending)
+        if node.saves and not retain:
             node.inputs = node.out = None  # free what was saved for backward
         yield Step(node, g, grads)
 
 
-def _dependencies(roots) -> dict:
-    """How many edges lead into each node reachable from the roots (an iterative DFS)."""
-    count: dict = {}
-    stack = list(dict.fromkeys(roots))
-    seen = set(stack)
-    while stack:
-        for parent in stack.pop().parents:
-            if parent is not None:
-                count[parent] = count.get(parent, 0) + 1
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-    return count
+def _execution_order(roots: list) -> list:
+    """Every node reachable from the roots, in the order PyTorch's engine runs them.
+
+    PyTorch runs the ready node that was created last. A node is created after its inputs'
+    nodes, so that is simply descending creation order (``seq``), except that a leaf's
+    AccumulateGrad runs as soon as its last consumer is done (PyTorch gives it the highest
+    priority): for this walk its ``seq`` is put just below its earliest consumer's.
+    """
+    seen = set(roots)
+    stack = list(roots)
+    for root in roots:
+        if root.__class__ is AccumulateGrad:
+            root.seq = math.inf
+    while stack:  # an iterative DFS: a 100,000-node chain needs no recursion
+        node = stack.pop()
+        for parent in node.parents:
+            if parent is None:
+                continue
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+                if parent.__class__ is AccumulateGrad:
+                    parent.seq = node.seq - 0.5
+            elif parent.__class__ is AccumulateGrad and node.seq - 0.5 < parent.seq:
+                parent.seq = node.seq - 0.5
+    return sorted(seen, key=_BY_SEQ, reverse=True)
 
 
-def _apply_rules(node, g, create_graph: bool) -> tuple:
-    """The gradient for each input: the node's rule, summed to the input's shape and dtype."""
+_BY_SEQ = operator.attrgetter("seq")
+
+
+def _send(node, g, create_graph: bool, pending: dict) -> list:
+    """Apply the node's rules and add each input's gradient (summed back to the input's shape
+    and cast to its dtype) to what is pending for the input's node. Returns those gradients."""
     inputs = node.inputs
     if inputs is None:
         raise RuntimeError(_FREED)
-    if node.versions:
-        _check_versions(node)
+    for position, counter, version in node.versions:
+        if counter[0] != version:
+            _version_error(node, position, counter[0], version)
     if create_graph:
         args = [_as_tensor(x) for x in inputs]
         ans = _saved_output(node)
     else:
         args = [x._data if isinstance(x, Tensor) else x for x in inputs]
         ans = node.out
-    params = node.params or {}
+    params = node.params
     grads = []
     for parent, rule, x in zip(node.parents, node.rules, inputs):
         if parent is None:
             grads.append(None)
             continue
-        gi = rule(g, ans, *args, **params)
-        grads.append(_fit(gi, x))
-    return tuple(grads)
+        gi = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+        if gi.shape != x._data.shape or gi.dtype != x._data.dtype:
+            gi = _fit(gi, x)
+        grads.append(gi)
+        pending[parent] = pending[parent] + gi if parent in pending else gi
+    return grads
 
 
 def _fit(gi, x: Tensor):
@@ -166,22 +179,20 @@ def _fit(gi, x: Tensor):
     return gi
 
 
-def _check_versions(node) -> None:
-    for position, counter, version in node.versions:
-        if counter[0] != version:
-            if position == -1:
-                data, origin = node.out, f", which is output 0 of {node.op},"
-            else:
-                x = node.inputs[position]
-                data = x._data
-                origin = f", which is output 0 of {x.grad_fn.op}," if x.grad_fn else ""
-            kind = _new(data).dtype.legacy_name
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [torch.{kind} {list(data.shape)}]{origin} is at version "
-                f"{counter[0]}; expected version {version} instead. Hint: enable anomaly "
-                "detection to find the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+def _version_error(node, position: int, now: int, expected: int):
+    if position == -1:
+        data, origin = node.out, f", which is output 0 of {node.op},"
+    else:
+        x = node.inputs[position]
+        data = x._data
+        origin = f", which is output 0 of {x.grad_fn.op}," if x.grad_fn else ""
+    kind = _new(data).dtype.legacy_name
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [torch.{kind} {list(data.shape)}]{origin} is at version "
+        f"{now}; expected version {expected} instead. Hint: enable anomaly detection to find "
+        "the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def _saved_output(node):
@@ -245,7 +256,7 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.ones_like(out._data)
+            seed = np.ones(out._data.shape, out._data.dtype)
         else:
             g = g if isinstance(g, Tensor) else _new(np.asarray(g))
             if g.shape != out.shape:

@@ -53,10 +53,17 @@ def _values(data, dtype) -> np.ndarray:
     if isinstance(data, (str, bytes)) or isinstance(data, complex):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     from_python = not isinstance(data, (np.ndarray, np.generic, Tensor))
-    try:
-        values = np.array(_to_nested(data))
-    except ValueError as e:
-        raise ValueError(f"expected a rectangular list of numbers: {e}") from None
+    values = None
+    if from_python:
+        try:
+            values = np.array(data)
+        except (ValueError, RuntimeError):  # ragged, or tensors that require grad inside
+            values = None
+    if values is None or values.dtype.kind == "O":  # tensors inside: take their values
+        try:
+            values = np.array(_to_nested(data))
+        except ValueError as e:
+            raise ValueError(f"expected a rectangular list of numbers: {e}") from None
     if values.dtype.kind == "O" or values.dtype.kind in "USc":
         raise TypeError(f"Could not infer dtype of {type(data).__name__}: tensors hold numbers")
     if dtype is not None:

@@ -24,7 +24,12 @@ _METADATA = {"shape", "size", "ndim", "dtype"}
 class Node:
     """A backward function. ``next_functions`` lists ``(parent, 0)`` per input, as in PyTorch."""
 
-    __slots__ = ("parents", "inputs", "out", "versions", "params", "hooks", "seq", "saves")
+    # Every node sets the slots; the rest keep their class default until an op sets them.
+    __slots__ = ("parents", "inputs", "seq", "saves", "__dict__")
+    out = None  # the op's output data, when a rule reads it (``ans``)
+    versions = ()  # (input position or -1 for the output, counter, version) per saved tensor
+    params = None  # the op's settings (dim, keepdim...), passed to its rules as keywords
+    hooks = None  # functions run on the arriving gradient (tensor hooks, retain_grad)
     __module__ = "builtins"  # so IPython shows <MulBackward0 at 0x...> like PyTorch
     rules: tuple = ()
     op = ""  # the forward op's name, as PyTorch's messages name it: "Mul", "Exp"...
@@ -56,7 +61,7 @@ class AccumulateGrad:
 
     def __init__(self, variable):
         self.variable = variable
-        self.seq = next(_sequence)
+        self.seq = 0  # set by each backward walk: see autograd._execution_order
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"

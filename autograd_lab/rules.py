@@ -147,7 +147,8 @@ def _is_array(a) -> bool:
 
 
 def _expand(g, shape):
-    return np.broadcast_to(g, shape) if _is_array(g) else g.expand(shape)
+    """``g`` repeated to ``shape`` (a fresh array: faster than ``np.broadcast_to`` when small)."""
+    return np.zeros(shape, g.dtype) + g if _is_array(g) else g.expand(shape)
 
 
 def _keep(g, dims, keepdim):

@@ -48,20 +48,27 @@ def _return_type(name: str) -> type:
 RETURN_TYPES = {"Max": _return_type("max"), "Min": _return_type("min")}
 
 
+_allocate = object.__new__
+
+
 def _new(data: np.ndarray, vc: list | None = None) -> Tensor:
     """Wrap an array as a leaf that does not require grad (the fast internal constructor)."""
-    t = Tensor.__new__(Tensor)
+    t = _allocate(Tensor)
     t._data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives 0-d scalars
     t._requires_grad = False
     t.grad_fn = None
-    t._grad = None
-    t._vc = [0] if vc is None else vc
-    t._base = None
-    t._hooks = None
-    t._retains_grad = False
-    t._acc = None
-    t._inference = STATE.inference
+    if vc is not None:
+        t._vc = vc
+    if STATE.inference:
+        t._inference = True
     return t
+
+
+def _counter(t: Tensor) -> list:
+    """The tensor's version counter, ``[version]``, made on first need and shared by views."""
+    if t._vc is None:
+        t._vc = [0]
+    return t._vc
 
 
 def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = None,
@@ -71,10 +78,11 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     out = _new(data, vc)
     if not STATE.enabled:
         return out
-    mask, parents = 0, []
+    mask = 0
+    parents = []
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x._requires_grad:
-            parents.append(x.grad_fn or accumulator(x))
+            parents.append(x.grad_fn if x.grad_fn is not None else accumulator(x))
             mask |= 1 << i
         else:
             parents.append(None)
@@ -84,29 +92,32 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     node = cls()
     node.parents = tuple(parents)
     node.inputs = inputs
-    node.params = params
-    node.hooks = None
     node.seq = next(_next_seq)
+    if params is not None:
+        node.params = params
     positions, saves_out = cls.saved_for[mask]
-    node.saves = builtins.bool(positions or saves_out)
-    if node.saves:
-        versions = []
-        for i in positions:
-            x = inputs[i]
-            if isinstance(x, Tensor):
-                if x._inference:
-                    raise RuntimeError(_INFERENCE_SAVED)
-                versions.append((i, x._vc, x._vc[0]))
+    node.saves = saves = positions or saves_out
+    if saves:
         if saves_out:
-            versions.append((-1, out._vc, 0))
-        node.versions = versions
-        node.out = data if saves_out else None
-    else:
-        node.versions = ()
-        node.out = None
+            node.out = data
+        node.versions = _versions(inputs, positions, out if saves_out else None)
     out._requires_grad = True
     out.grad_fn = node
     return out
+
+
+def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list:
+    """(position, counter, version now) for each saved tensor; -1 stands for the output."""
+    versions = []
+    for i in positions:
+        x = inputs[i]
+        if isinstance(x, Tensor):
+            if x._inference:
+                raise RuntimeError(_INFERENCE_SAVED)
+            versions.append((i, _counter(x), x._vc[0]))
+    if out is not None:
+        versions.append((-1, _counter(out), out._vc[0]))
+    return versions
 
 
 from .graph import _sequence as _next_seq  # noqa: E402  (one counter for all nodes)
@@ -146,6 +157,12 @@ def _binary(a, b, ufunc, name: str, params=None):
         bd = b._data
         same = ad.dtype == bd.dtype
     else:
+        if b.__class__ is not builtins.float and b.__class__ is not builtins.int:
+            b = _operand(b)
+            if b is NotImplemented:
+                return NotImplemented
+            if isinstance(b, Tensor):
+                return _binary(a, b, ufunc, name, params)
         bd = b
         same = ad.dtype.kind == "f" or (isinstance(b, builtins.int) and ad.dtype.kind in "iu")
     if not same or (ufunc is np.true_divide and ad.dtype.kind != "f"):
@@ -205,8 +222,15 @@ def _shape_arg(shape) -> tuple:
 class Tensor:
     """A multi-dimensional array that can record the operations made on it (``torch.Tensor``)."""
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_vc", "_base", "_hooks",
-                 "_retains_grad", "_acc", "_inference", "__weakref__")
+    # The attributes every op sets are slots; the rest keep their class default until set.
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
+    _grad = None  # .grad
+    _vc = None  # version counter [n], shared with views and detach(); see _counter
+    _base = None  # the tensor this one is a view of, when it requires grad
+    _hooks = None  # a leaf's register_hook functions
+    _retains_grad = False
+    _acc = None  # weak reference to a leaf's AccumulateGrad node
+    _inference = False  # made under inference_mode
     __module__ = "torch"
     __array_priority__ = 1000
 
@@ -297,7 +321,7 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._vc[0]
+        return 0 if self._vc is None else self._vc[0]
 
     @property
     def device(self) -> str:
@@ -422,7 +446,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same storage and version counter, cut off from the graph."""
-        return _new(self._data, self._vc)
+        return _new(self._data, _counter(self))
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -452,17 +476,13 @@ class Tensor:
 
     # ---------------------------------------------------------------- arithmetic
     def __add__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else _binary(self, other, np.add,
-                                                                      "AddBackward0")
+        return _binary(self, other, np.add, "AddBackward0")
 
     def __radd__(self, other):
         return self.__add__(other)
 
     def __sub__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else _binary(self, other, np.subtract,
-                                                                      "SubBackward0")
+        return _binary(self, other, np.subtract, "SubBackward0")
 
     def __rsub__(self, other):
         other = _operand(other)
@@ -472,18 +492,13 @@ class Tensor:
                        {"other": other})
 
     def __mul__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else _binary(self, other, np.multiply,
-                                                                      "MulBackward0")
+        return _binary(self, other, np.multiply, "MulBackward0")
 
     def __rmul__(self, other):
         return self.__mul__(other)
 
     def __truediv__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else _binary(self, other,
-                                                                      np.true_divide,
-                                                                      "DivBackward0")
+        return _binary(self, other, np.true_divide, "DivBackward0")
 
     def __rtruediv__(self, other):
         other = _operand(other)
@@ -492,10 +507,7 @@ class Tensor:
         return self.reciprocal() * other  # as PyTorch: MulBackward0 after ReciprocalBackward0
 
     def __floordiv__(self, other):
-        other = _operand(other)
-        return NotImplemented if other is NotImplemented else _binary(self, other,
-                                                                      np.floor_divide,
-                                                                      "NotImplemented")
+        return _binary(self, other, np.floor_divide, "NotImplemented")
 
     def __mod__(self, other):
         other = _operand(other)
@@ -650,7 +662,7 @@ class Tensor:
         if data.dtype.kind in "biu":
             data = data.astype(np.int64)
         if dim is None:
-            return _record(np.asarray(data.sum()), "SumBackward0", (self,))
+            return _record(np.add.reduce(data, None), "SumBackward0", (self,))
         dims = _dims(dim, self.ndim)
         return _record(np.asarray(data.sum(axis=dims, keepdims=keepdim)), "SumBackward1",
                        (self,), {"dim": dims, "keepdim": keepdim})
@@ -662,11 +674,12 @@ class Tensor:
                 "mean(): could not infer output dtype. Input dtype must be either a floating "
                 f"point or complex dtype. Got: {self.dtype.legacy_name[:-6]}")
         data = self._data if dtype is None else self._data.astype(dtype.numpy)
-        if dim is None:
-            return _record(np.asarray(data.mean(dtype=data.dtype)), "MeanBackward0", (self,))
+        if dim is None:  # a sum in the input's dtype, then a division (as numpy's mean does)
+            return _record(np.add.reduce(data, None) / data.size, "MeanBackward0", (self,))
         dims = _dims(dim, self.ndim)
-        return _record(np.asarray(data.mean(axis=dims, keepdims=keepdim, dtype=data.dtype)),
-                       "MeanBackward1", (self,), {"dim": dims, "keepdim": keepdim})
+        count = int(np.prod([data.shape[d] for d in dims]))
+        return _record(np.add.reduce(data, dims, keepdims=keepdim) / count, "MeanBackward1",
+                       (self,), {"dim": dims, "keepdim": keepdim})
 
     def max(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, np.max, np.argmax, "Max")
@@ -740,7 +753,7 @@ class Tensor:
     # ---------------------------------------------------------------- shapes (views)
     def _view(self, data, name, params=None):
         """A result sharing this tensor's storage and version counter."""
-        out = _record(data, name, (self,), params, vc=self._vc)
+        out = _record(data, name, (self,), params, vc=_counter(self))
         if out._requires_grad:
             out._base = self if self._base is None else self._base
         return out
@@ -933,7 +946,7 @@ class Tensor:
                                "unsupported operation: more than one element of the written-to "
                                "tensor refers to a single memory location. Please clone() the "
                                "tensor before performing the operation.") from None
-        self._vc[0] += 1
+        _counter(self)[0] += 1
         if tracked and result.grad_fn is not None:
             for i, (position, vc, _) in enumerate(result.grad_fn.versions):
                 if position == -1:  # the result saved itself: it is now this tensor
@@ -989,7 +1002,7 @@ class Tensor:
     def _fill_random(self, values):
         self._check_inplace()
         self._data[...] = values
-        self._vc[0] += 1
+        _counter(self)[0] += 1
         return self
 
     def __setitem__(self, index, value):
@@ -1000,7 +1013,7 @@ class Tensor:
         if not (STATE.enabled and (self._requires_grad or _any_requires_grad(value))):
             self._check_inplace()
             self._data[index] = value._data if isinstance(value, Tensor) else value
-            self._vc[0] += 1
+            _counter(self)[0] += 1
             return
         self._inplace(lambda old: _copy_slices(old, value, index))
 
@@ -1042,10 +1055,7 @@ class _GradKeeper:
 
 def _init_leaf(t: Tensor, values: np.ndarray, requires_grad: bool = False) -> Tensor:
     """Fill the slots of a freshly allocated tensor (or Parameter) as a leaf."""
-    template = _new(values)
-    for slot in Tensor.__slots__[:-1]:
-        setattr(t, slot, getattr(template, slot))
-    t._requires_grad = requires_grad
+    t._data, t._requires_grad, t.grad_fn = values, requires_grad, None
     return t
 
 

@@ -45,7 +45,7 @@ def engine():
 
 @functools.cache
 def torch_transcript(case: Case) -> str:
-    return run_snippet(case.code, torch, notebook=case.notebook)
+    return run_snippet(case.code, torch, notebook=case.notebook, fresh_process=case.fresh_process)
 
 
 def _report(case: Case, expected: str, actual: str, expected_label: str, actual_label: str) -> str:
@@ -84,6 +84,8 @@ def test_reference_matches_spec(case: Case):
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_matches_pytorch(case: Case, engine):
     expected = torch_transcript(case)
-    actual = run_snippet(case.code, engine, notebook=case.notebook)
+    actual = run_snippet(
+        case.code, engine, notebook=case.notebook, fresh_process=case.fresh_process
+    )
     if actual != expected:
         pytest.fail(_report(case, expected, actual, "torch", "autograd_lab"), pytrace=False)

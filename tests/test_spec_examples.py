@@ -82,5 +82,7 @@ def engine():
 
 @pytest.mark.parametrize("case", [_BY_ID[i] for i in KEY_CASES], ids=KEY_CASES)
 def test_matches_measured_pytorch_output(case: Case, engine):
-    actual = run_snippet(case.code, engine, notebook=case.notebook)
+    actual = run_snippet(
+        case.code, engine, notebook=case.notebook, fresh_process=case.fresh_process
+    )
     assert actual == normalize(case.spec)

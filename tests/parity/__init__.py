@@ -1,0 +1,1 @@
+"""PyTorch-parity harness and cases (see harness.py and cases.py)."""

@@ -35,6 +35,7 @@ class Case:
     code: str
     notebook: bool = False  # run as notebook cells: trailing expressions are displayed
     spec: str | None = None  # PyTorch's measured output, quoted from the reference
+    fresh_process: bool = False  # shows a once-per-process warning: run in a new interpreter
 
     @property
     def id(self) -> str:
@@ -44,11 +45,19 @@ class Case:
 CASES: list[Case] = []
 
 
-def add(group: str, name: str, code: str, *, spec: str | None = None, notebook: bool = False):
+def add(
+    group: str,
+    name: str,
+    code: str,
+    *,
+    spec: str | None = None,
+    notebook: bool = False,
+    fresh_process: bool = False,
+) -> None:
     """Register a case; ``code`` and ``spec`` may start with a newline (stripped)."""
     if spec is not None:
         spec = spec.lstrip("\n")
-    CASES.append(Case(name, group, code.lstrip("\n"), notebook, spec))
+    CASES.append(Case(name, group, code.lstrip("\n"), notebook, spec, fresh_process))
 
 
 # The cases are kept in this compact one-call-per-case layout on purpose.
@@ -1916,7 +1925,7 @@ print(x.grad)                  # 6x = 12
 UserWarning: Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters to None after use to break the cycle and avoid the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)
 tensor(12., grad_fn=<CopyBackwards>)
 tensor(12.)
-""")
+""", fresh_process=True)
 
 add(G, "autograd_grad_basics", r"""
 x = torch.tensor(2., requires_grad=True)
@@ -1958,7 +1967,7 @@ x = torch.tensor(2., requires_grad=True)
 (x ** 3).backward(create_graph=True)
 x.grad.backward()
 print(x.grad)
-""")
+""", fresh_process=True)
 
 add(G, "autograd_grad_retain_graph", r"""
 x = torch.tensor([1., 2.], requires_grad=True)
@@ -2111,9 +2120,8 @@ print(torch.nn.Parameter(torch.tensor([[1.5, -2.]])))
 add(G, "linear_with_fixed_weights", r"""
 lin = torch.nn.Linear(3, 2)
 print(lin)
-with torch.no_grad():
-    lin.weight.copy_(torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]))
-    lin.bias.copy_(torch.tensor([0.01, -0.02]))
+lin.weight = torch.nn.Parameter(torch.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]))
+lin.bias = torch.nn.Parameter(torch.tensor([0.01, -0.02]))
 print(lin.weight)
 print(lin.bias)
 x = torch.tensor([[1., 2., 3.], [-1., 0., 1.]])
@@ -2137,9 +2145,8 @@ print(lin(torch.ones(4)).shape, lin(torch.ones(5, 4)).shape)
 
 add(G, "linear_on_1d_input", r"""
 lin = torch.nn.Linear(2, 2)
-with torch.no_grad():
-    lin.weight.copy_(torch.tensor([[1., 2.], [3., 4.]]))
-    lin.bias.copy_(torch.tensor([0.5, -0.5]))
+lin.weight = torch.nn.Parameter(torch.tensor([[1., 2.], [3., 4.]]))
+lin.bias = torch.nn.Parameter(torch.tensor([0.5, -0.5]))
 y = lin(torch.tensor([1., -1.]))
 print(y)
 y.sum().backward()
@@ -2159,11 +2166,10 @@ class Net(torch.nn.Module):
 net = Net()
 print(net)
 print([n for n, _ in net.named_parameters()])
-with torch.no_grad():
-    net.fc1.weight.copy_(torch.tensor([[1., 0.], [0., 1.], [1., -1.]]))
-    net.fc1.bias.copy_(torch.tensor([0., 0.5, -1.]))
-    net.fc2.weight.copy_(torch.tensor([[0.5, -1., 2.]]))
-    net.fc2.bias.copy_(torch.tensor([0.25]))
+net.fc1.weight = torch.nn.Parameter(torch.tensor([[1., 0.], [0., 1.], [1., -1.]]))
+net.fc1.bias = torch.nn.Parameter(torch.tensor([0., 0.5, -1.]))
+net.fc2.weight = torch.nn.Parameter(torch.tensor([[0.5, -1., 2.]]))
+net.fc2.bias = torch.nn.Parameter(torch.tensor([0.25]))
 out = net(torch.tensor([[1., -1.], [2., 0.5]]))
 print(out)
 out.sum().backward()
@@ -2183,7 +2189,7 @@ for step in range(3):
     loss = ((w * torch.tensor([1., 2.])).sum() + b - 1.) ** 2
     loss.backward()
     opt.step()
-    print(step, loss.item(), w, b, sep="\n")
+    print(step, f"{loss.item():.6f}", w, b, sep="\n")  # not the last float32 bits
 print(w.is_leaf, w.grad_fn)
 """)
 
@@ -2234,9 +2240,8 @@ add(G, "linear_regression_training_loop", r"""
 X = torch.tensor([[1.], [2.], [3.], [4.]])
 Y = torch.tensor([[2.], [4.], [6.], [8.]])
 model = torch.nn.Linear(1, 1)
-with torch.no_grad():
-    model.weight.copy_(torch.tensor([[0.5]]))
-    model.bias.copy_(torch.tensor([-0.5]))
+model.weight = torch.nn.Parameter(torch.tensor([[0.5]]))
+model.bias = torch.nn.Parameter(torch.tensor([-0.5]))
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 for epoch in range(20):
     pred = model(X)
@@ -2269,6 +2274,16 @@ for is_train in [True, False]:
     with torch.set_grad_enabled(is_train):
         y = x * 2
     print(is_train, y.requires_grad, y.grad_fn is None, torch.is_grad_enabled())
+""")
+
+add(G, "copy_into_parameters_under_no_grad", r"""
+lin = torch.nn.Linear(2, 1)
+with torch.no_grad():
+    lin.weight.copy_(torch.tensor([[2., -1.]]))
+    lin.bias.fill_(0.5)
+print(lin.weight, lin.bias, lin.weight.is_leaf, lin.weight.grad_fn)
+print(lin(torch.tensor([[1., 1.]])))
+lin.weight.copy_(torch.tensor([[0., 0.]]))
 """)
 
 add(G, "enable_grad_decorator_inside_no_grad", r"""
@@ -2336,7 +2351,7 @@ x = torch.tensor(3., requires_grad=True)
 print((x * 2).item())
 print(float(x * 2))
 print(torch.tensor(0.1).item())
-""")
+""", fresh_process=True)
 
 add(G, "tolist_variants", r"""
 print(torch.tensor([[1, 2], [3, 4]]).tolist())
@@ -2367,7 +2382,16 @@ x = torch.tensor([1., 2., 3.], requires_grad=True)
 print(x.T, x.T.shape)
 M = torch.tensor([[1., 2., 3.]], requires_grad=True)
 print(M.T, M.T.shape, M.t().shape)
-""")
+""", fresh_process=True)
+
+add(G, "warnings_issued_once_per_process", r"""
+x = torch.tensor([1., 2.], requires_grad=True)
+for i in range(2):
+    print(i, x.T.shape, float(x.sum()))
+    s = torch.tensor(2., requires_grad=True)
+    (s ** 3).backward(create_graph=True)
+    print(s.grad)
+""", fresh_process=True)
 
 add(G, "like_constructors_keep_dtype", r"""
 d = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)

@@ -19,8 +19,13 @@ should reproduce:
   names a file of PyTorch's build and is stripped.
 
 Things deliberately *not* exercised by the cases, for the same reason: ``type(node).__module__``
-(``builtins`` for PyTorch's C++ node classes), ``data_ptr()`` values, and the exact C++ source
-location of a warning.
+(``builtins`` for PyTorch's C++ node classes), ``data_ptr()`` values, the exact C++ source
+location of a warning, and the repr of ``torch.manual_seed``'s ``torch._C.Generator``.
+
+Some PyTorch warnings are issued once per process (``TORCH_WARN_ONCE``: ``backward(create_graph=
+True)``, ``x.T`` on a tensor that is not 2-D, ``float()`` of a tensor that requires grad). A
+snippet that shows one runs with ``fresh_process=True``: in a new interpreter, as a learner's fresh
+kernel would, so its transcript does not depend on which snippets ran before it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,10 @@ import ast
 import builtins
 import contextlib
 import io
+import json
+import os
 import re
+import subprocess
 import sys
 import traceback
 import warnings
@@ -126,7 +134,9 @@ def _restore_grad_mode(torch_module: ModuleType, enabled) -> None:
         setter(enabled)
 
 
-def run_snippet(code: str, torch_module: ModuleType, *, notebook: bool = False) -> str:
+def run_snippet(
+    code: str, torch_module: ModuleType, *, notebook: bool = False, fresh_process: bool = False
+) -> str:
     """Run ``code`` in a fresh namespace with ``torch = torch_module`` and return its transcript.
 
     ``notebook=False``: the snippet is a script; an uncaught exception ends it.
@@ -137,7 +147,12 @@ def run_snippet(code: str, torch_module: ModuleType, *, notebook: bool = False) 
 
     The grad mode in force before the call is restored afterwards, so a snippet that fails inside
     ``set_grad_enabled(False)`` cannot leak into the next one.
+
+    ``fresh_process=True`` runs the snippet in a new Python interpreter (same ``sys.path``), for
+    behaviour that depends on process state, such as warnings PyTorch issues only once.
     """
+    if fresh_process:
+        return _run_in_fresh_process(code, torch_module.__name__, notebook)
     namespace = _namespace(torch_module)
     buffer = io.StringIO()
 
@@ -167,6 +182,45 @@ def run_snippet(code: str, torch_module: ModuleType, *, notebook: bool = False) 
     return normalize(buffer.getvalue())
 
 
+_RESULT_MARKER = "\n@@parity-transcript@@"
+
+_CHILD = """
+import importlib, importlib.util, json, sys
+request = json.loads(sys.stdin.read())
+sys.path[:0] = request["path"]
+spec = importlib.util.spec_from_file_location("parity_harness_child", request["harness"])
+harness = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(harness)
+module = importlib.import_module(request["module"])
+transcript = harness.run_snippet(request["code"], module, notebook=request["notebook"])
+sys.stdout.write(harness._RESULT_MARKER + json.dumps(transcript))
+"""
+
+
+def _run_in_fresh_process(code: str, module_name: str, notebook: bool) -> str:
+    request = {
+        "path": [entry or os.getcwd() for entry in sys.path],
+        "harness": os.path.abspath(__file__),
+        "module": module_name,
+        "code": code,
+        "notebook": notebook,
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    _, found, result = proc.stdout.rpartition(_RESULT_MARKER)
+    if not found:
+        raise RuntimeError(
+            f"running a snippet with {module_name} in a fresh process failed "
+            f"(exit code {proc.returncode}):\n{proc.stderr}"
+        )
+    return json.loads(result)
+
+
 def _main(argv: list[str]) -> int:  # pragma: no cover - a debugging aid
     """``python -m tests.parity.harness torch|autograd_lab [case-name ...]``: print transcripts."""
     import importlib
@@ -180,7 +234,10 @@ def _main(argv: list[str]) -> int:  # pragma: no cover - a debugging aid
             continue
         print(f"===== {case.group}/{case.name}")
         try:
-            print(run_snippet(case.code, module, notebook=case.notebook), end="")
+            transcript = run_snippet(
+                case.code, module, notebook=case.notebook, fresh_process=case.fresh_process
+            )
+            print(transcript, end="")
         except Exception:
             traceback.print_exc()
     return 0
