@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from . import dtypes
 from .grad_mode import STATE
 from .graph import AccumulateGrad, accumulator
 from .tensor import Tensor, _new
@@ -141,12 +142,12 @@ def _send(node, g, create_graph: bool, pending: dict) -> list:
         raise RuntimeError(_FREED)
     for position, counter, version in node.versions:
         if counter[0] != version:
-            _version_error(node, position, counter[0], version)
+            _version_error(node, position, counter, version)
     if create_graph:
-        args = [_as_tensor(x) for x in inputs]
+        args = [_as_tensor(x, parent) for x, parent in zip(inputs, node.parents)]
         ans = _saved_output(node)
     else:
-        args = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        args = inputs
         ans = node.out
     params = node.params
     grads = []
@@ -155,16 +156,15 @@ def _send(node, g, create_graph: bool, pending: dict) -> list:
             grads.append(None)
             continue
         gi = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
-        if gi.shape != x._data.shape or gi.dtype != x._data.dtype:
-            gi = _fit(gi, x)
+        if gi.shape != x.shape or gi.dtype != x.dtype:
+            gi = _fit(gi, x.shape, x.dtype)
         grads.append(gi)
         pending[parent] = pending[parent] + gi if parent in pending else gi
     return grads
 
 
-def _fit(gi, x: Tensor):
-    """Sum a gradient over broadcast dimensions back to ``x``'s shape; cast to its dtype."""
-    shape = x._data.shape
+def _fit(gi, shape: tuple, dtype: np.dtype):
+    """Sum a gradient over broadcast dimensions back to an input's shape; cast to its dtype."""
     if gi.shape != shape:
         lead = len(gi.shape) - len(shape)
         axes = tuple(range(lead)) + tuple(
@@ -173,19 +173,19 @@ def _fit(gi, x: Tensor):
             gi = gi.sum(dim=axes, keepdim=True) if axes else gi
             gi = gi.reshape(shape)
         else:
-            gi = gi.sum(axis=axes, keepdims=True).reshape(shape) if axes else gi.reshape(shape)
-    if gi.dtype != x._data.dtype:
-        gi = gi.to(x.dtype) if isinstance(gi, Tensor) else gi.astype(x._data.dtype)
+            gi = (np.add.reduce(gi, axes, keepdims=True) if axes else gi).reshape(shape)
+    if gi.dtype != dtype:
+        gi = gi.to(dtypes.of_numpy(dtype)) if isinstance(gi, Tensor) else gi.astype(dtype)
     return gi
 
 
-def _version_error(node, position: int, now: int, expected: int):
+def _version_error(node, position: int, counter: list, expected: int):
+    now = counter[0]
     if position == -1:
-        data, origin = node.out, f", which is output 0 of {node.op},"
+        data, writer = node.out, node.op
     else:
-        x = node.inputs[position]
-        data = x._data
-        origin = f", which is output 0 of {x.grad_fn.op}," if x.grad_fn else ""
+        data, writer = node.inputs[position], counter[1]
+    origin = f", which is output 0 of {writer}," if writer else ""
     kind = _new(data).dtype.legacy_name
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
@@ -204,8 +204,16 @@ def _saved_output(node):
     return t
 
 
-def _as_tensor(x):
-    return x if isinstance(x, Tensor) or not isinstance(x, np.ndarray) else _new(x)
+def _as_tensor(x, parent):
+    """A saved input as a tensor again, joined to the graph at its node (double backward)."""
+    if not isinstance(x, np.ndarray):
+        return x
+    if parent.__class__ is AccumulateGrad:
+        return parent.variable
+    t = _new(x)
+    if parent is not None:
+        t._requires_grad, t.grad_fn = True, parent
+    return t
 
 
 def _run_hooks(hooks, g, create_graph: bool):
@@ -224,12 +232,14 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
             capture[node] = g
     if capture is not None:
         return Step(node, g, (), leaf, leaf._grad)
-    g = _fit(g, leaf)
+    data = leaf._data
+    if g.shape != data.shape or g.dtype != data.dtype:
+        g = _fit(g, data.shape, data.dtype)
     if leaf._grad is None:
         if create_graph:
             leaf._grad = _copy_node(g) if g._requires_grad else _new(g._data.copy())
-        else:
-            leaf._grad = _new(np.array(g, copy=True))
+        else:  # a copy: the same array may have been sent to other inputs too
+            leaf._grad = _new(g.copy())
     elif create_graph or leaf._grad._requires_grad:
         leaf._grad = leaf._grad + g
     else:
@@ -256,7 +266,7 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            seed = np.ones(out._data.shape, out._data.dtype)
+            seed = _ones(out._data.shape, out._data.dtype)
         else:
             g = g if isinstance(g, Tensor) else _new(np.asarray(g))
             if g.shape != out.shape:
@@ -268,6 +278,19 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
                 continue
         seeds.append(_new(seed) if create_graph else seed)
     return outputs, seeds
+
+
+def _ones(shape: tuple, dtype) -> np.ndarray:
+    """The implicit seed gradient: a read-only array of ones, cached per shape and dtype."""
+    key = (shape, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        ones = _ONES[key] = np.ones(shape, dtype)
+        ones.flags.writeable = False
+    return ones
+
+
+_ONES: dict = {}
 
 
 def _root_node(t: Tensor):
@@ -317,6 +340,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
                                    "desired behavior.")
             results.append(_new(np.zeros_like(x._data)) if materialize_grads else None)
             continue
-        g = _fit(g, x)
+        g = _fit(g, x._data.shape, x._data.dtype)
         results.append(g if isinstance(g, Tensor) else _new(np.array(g, copy=True)))
     return tuple(results)

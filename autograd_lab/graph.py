@@ -24,12 +24,16 @@ _METADATA = {"shape", "size", "ndim", "dtype"}
 class Node:
     """A backward function. ``next_functions`` lists ``(parent, 0)`` per input, as in PyTorch."""
 
-    # Every node sets the slots; the rest keep their class default until an op sets them.
-    __slots__ = ("parents", "inputs", "seq", "saves", "__dict__")
-    out = None  # the op's output data, when a rule reads it (``ans``)
-    versions = ()  # (input position or -1 for the output, counter, version) per saved tensor
-    params = None  # the op's settings (dim, keepdim...), passed to its rules as keywords
-    hooks = None  # functions run on the arriving gradient (tensor hooks, retain_grad)
+    __slots__ = (
+        "parents",  # one per input: its node, or None when the input needs no gradient
+        "inputs",  # the op's inputs (tensors or numbers); None once freed after backward
+        "out",  # the op's output data, when a rule reads it (``ans``)
+        "versions",  # (input position or -1 for the output, counter, version) per saved tensor
+        "params",  # the op's settings (dim, keepdim...), passed to its rules as keywords
+        "hooks",  # functions run on the arriving gradient (tensor hooks, retain_grad)
+        "seq",  # creation number: the engine runs later nodes first
+        "saves",  # whether the rules read saved tensors (then a second backward needs them)
+    )
     __module__ = "builtins"  # so IPython shows <MulBackward0 at 0x...> like PyTorch
     rules: tuple = ()
     op = ""  # the forward op's name, as PyTorch's messages name it: "Mul", "Exp"...

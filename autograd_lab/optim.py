@@ -49,22 +49,27 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov,
                                       maximize=maximize))
 
-    @no_grad()
     def step(self, closure=None):
+        """Update every parameter that has a gradient (under ``no_grad``, as PyTorch does)."""
         loss = closure() if closure is not None else None
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d_p = -p.grad if group["maximize"] else p.grad
-                if group["weight_decay"]:
-                    d_p = d_p.add(p, alpha=group["weight_decay"])
-                if group["momentum"]:
-                    buf = self.state.get(p)
-                    if buf is None:
-                        buf = self.state[p] = d_p.clone()
-                    else:
-                        buf.mul_(group["momentum"]).add_(d_p, alpha=1 - group["dampening"])
-                    d_p = d_p.add(buf, alpha=group["momentum"]) if group["nesterov"] else buf
-                p.add_(d_p, alpha=-group["lr"])
+        with no_grad():
+            for group in self.param_groups:
+                lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+                decay, nesterov = group["weight_decay"], group["nesterov"]
+                for p in group["params"]:
+                    d_p = p._grad
+                    if d_p is None:
+                        continue
+                    if group["maximize"]:
+                        d_p = -d_p
+                    if decay:
+                        d_p = d_p.add(p, alpha=decay)
+                    if momentum:
+                        buf = self.state.get(p)
+                        if buf is None:
+                            buf = self.state[p] = d_p.clone()
+                        else:
+                            buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
+                        d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
+                    p.add_(d_p, alpha=-lr)
         return loss

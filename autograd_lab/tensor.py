@@ -57,17 +57,18 @@ def _new(data: np.ndarray, vc: list | None = None) -> Tensor:
     t._data = data if type(data) is np.ndarray else np.asarray(data)  # numpy gives 0-d scalars
     t._requires_grad = False
     t.grad_fn = None
-    if vc is not None:
-        t._vc = vc
+    t._vc = vc
+    t._base = None
     if STATE.inference:
         t._inference = True
     return t
 
 
 def _counter(t: Tensor) -> list:
-    """The tensor's version counter, ``[version]``, made on first need and shared by views."""
+    """The tensor's version counter, made on first need and shared by views and ``detach()``:
+    ``[version, name of the op that wrote it last]`` (the name is for error messages)."""
     if t._vc is None:
-        t._vc = [0]
+        t._vc = [0, t.grad_fn.op if t.grad_fn is not None else ""]
     return t._vc
 
 
@@ -91,22 +92,22 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     cls = NODES[name]
     node = cls()
     node.parents = tuple(parents)
-    node.inputs = inputs
+    # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
+    # intermediate tensors can then be freed, and the garbage collector has less to scan.
+    node.inputs = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
+    node.params = params
+    node.hooks = None
     node.seq = next(_next_seq)
-    if params is not None:
-        node.params = params
     positions, saves_out = cls.saved_for[mask]
-    node.saves = saves = positions or saves_out
-    if saves:
-        if saves_out:
-            node.out = data
-        node.versions = _versions(inputs, positions, out if saves_out else None)
+    node.saves = positions or saves_out
+    node.out = data if saves_out else None
+    node.versions = _versions(inputs, positions, out if saves_out else None) if node.saves else ()
     out._requires_grad = True
     out.grad_fn = node
     return out
 
 
-def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list:
+def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list | tuple:
     """(position, counter, version now) for each saved tensor; -1 stands for the output."""
     versions = []
     for i in positions:
@@ -117,7 +118,7 @@ def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list:
             versions.append((i, _counter(x), x._vc[0]))
     if out is not None:
         versions.append((-1, _counter(out), out._vc[0]))
-    return versions
+    return versions or ()
 
 
 from .graph import _sequence as _next_seq  # noqa: E402  (one counter for all nodes)
@@ -223,10 +224,11 @@ class Tensor:
     """A multi-dimensional array that can record the operations made on it (``torch.Tensor``)."""
 
     # The attributes every op sets are slots; the rest keep their class default until set.
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_requires_grad", "grad_fn",
+                 "_vc",  # version counter [n], shared with views and detach(); see _counter
+                 "_base",  # the tensor this one is a view of, when it requires grad
+                 "__dict__", "__weakref__")
     _grad = None  # .grad
-    _vc = None  # version counter [n], shared with views and detach(); see _counter
-    _base = None  # the tensor this one is a view of, when it requires grad
     _hooks = None  # a leaf's register_hook functions
     _retains_grad = False
     _acc = None  # weak reference to a leaf's AccumulateGrad node
@@ -440,9 +442,7 @@ class Tensor:
     # ---------------------------------------------------------------- autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``Tensor.backward``)."""
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """The same storage and version counter, cut off from the graph."""
@@ -579,12 +579,16 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def add(self, other, *, alpha=1):
+        """``self + alpha * other``."""
         if alpha == 1:
             return self + other
-        return _binary(self, _operand(other) * alpha, np.add, "AddBackward0")
+        return _fused_add(self, other, alpha, "AddBackward0", {"alpha": alpha})
 
     def sub(self, other, *, alpha=1):
-        return self - (other if alpha == 1 else _operand(other) * alpha)
+        """``self - alpha * other``."""
+        if alpha == 1:
+            return self - other
+        return _fused_add(self, other, -alpha, "SubBackward0", {"alpha": alpha})
 
     def mul(self, other):
         return self * other
@@ -946,12 +950,14 @@ class Tensor:
                                "unsupported operation: more than one element of the written-to "
                                "tensor refers to a single memory location. Please clone() the "
                                "tensor before performing the operation.") from None
-        _counter(self)[0] += 1
+        counter = _counter(self)
+        counter[0] += 1
         if tracked and result.grad_fn is not None:
             for i, (position, vc, _) in enumerate(result.grad_fn.versions):
                 if position == -1:  # the result saved itself: it is now this tensor
-                    result.grad_fn.versions[i] = (-1, self._vc, self._vc[0])
+                    result.grad_fn.versions[i] = (-1, counter, counter[0])
             self.grad_fn, self._requires_grad = result.grad_fn, True
+            counter[1] = result.grad_fn.op
         return self
 
     def add_(self, other, *, alpha=1):
@@ -1055,7 +1061,7 @@ class _GradKeeper:
 
 def _init_leaf(t: Tensor, values: np.ndarray, requires_grad: bool = False) -> Tensor:
     """Fill the slots of a freshly allocated tensor (or Parameter) as a leaf."""
-    t._data, t._requires_grad, t.grad_fn = values, requires_grad, None
+    t._data, t._requires_grad, t.grad_fn, t._vc, t._base = values, requires_grad, None, None, None
     return t
 
 
@@ -1068,6 +1074,25 @@ def _rebuild(data, requires_grad):
 def _floating(data: np.ndarray) -> np.ndarray:
     """Integer inputs to float functions (exp, sqrt...) compute in the default float dtype."""
     return data if data.dtype.kind == "f" else data.astype(dtypes.get_default_dtype().numpy)
+
+
+def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
+    """``a + alpha * b`` rounded once, as PyTorch computes ``add(alpha=)`` (a fused
+    multiply-add): for float32 the product and sum are exact in float64 before rounding."""
+    b = _operand(b)
+    same = isinstance(b, Tensor) and b._data.dtype == a._data.dtype
+    common = a.dtype if same else result_type(a, b)
+    ad = a._data.astype(common.numpy, copy=False)
+    bd = b._data.astype(common.numpy, copy=False) if isinstance(b, Tensor) else b
+    try:
+        if common is dtypes.float32:
+            data = (ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
+                    ).astype(np.float32)
+        else:
+            data = ad + alpha * bd
+    except ValueError:
+        raise RuntimeError(_broadcast_message(a.shape, Size(np.shape(bd)))) from None
+    return _record(data, name, (a, b), params)
 
 
 def _binary_values(a, t: Tensor, ufunc) -> np.ndarray:
@@ -1277,3 +1302,6 @@ _UFUNC_OPS = {
     np.less_equal: Tensor.__le__,
     np.invert: Tensor.__invert__,
 }
+
+
+from . import autograd  # noqa: E402  (the backward walk builds on this module)
