@@ -6,22 +6,70 @@ what PyTorch 2.13 prints. The core is five modules: ``tensor`` (the Tensor and i
 walk, as a generator of steps) and ``grad_mode``.
 """
 
+import warnings as _warnings
+
 from . import autograd, dtypes, nn, optim
 from . import random as _random
-from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
-                       linspace, ones, ones_like, rand, rand_like, randint, randn, randn_like,
-                       randperm, tensor, zeros, zeros_like)
-from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,
-                     half, int, int8, int16, int32, int64, long, set_default_dtype, short, uint8)
+from .creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
 from .functional import *  # noqa: F403
 from .functional import allclose, equal, is_floating_point, is_tensor
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
-                        no_grad, set_grad_enabled)
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .printing import get_printoptions, set_printoptions
 from .random import Generator, initial_seed, manual_seed, seed
 from .tensor import Size, Tensor, matmul, maximum, minimum, where
 
 __version__ = "0.1.0"
+
+# PyTorch prints inf and nan without a word; numpy would warn from inside the engine.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module="autograd_lab")
 default_generator = _random.default_generator
 float_types = (float16, float32, float64)
 

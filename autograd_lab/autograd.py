@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import operator
-import warnings
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -22,7 +21,7 @@ import numpy as np
 from . import dtypes
 from .grad_mode import STATE
 from .graph import AccumulateGrad, accumulator
-from .tensor import Tensor, _new
+from .tensor import Tensor, _new, warn_once
 
 __all__ = ["Step", "backward", "backward_steps", "grad"]
 
@@ -240,18 +239,17 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
             leaf._grad = _copy_node(g) if g._requires_grad else _new(g._data.copy())
         else:  # a copy: the same array may have been sent to other inputs too
             leaf._grad = _new(g.copy())
-    elif create_graph or leaf._grad._requires_grad:
+    elif create_graph:
         leaf._grad = leaf._grad + g
-    else:
-        leaf._grad._data += g if isinstance(g, np.ndarray) else g._data
+    else:  # in place: .grad stays the same tensor object, as in PyTorch
+        leaf._grad._data += g._data if isinstance(g, Tensor) else g
     return Step(node, g, (), leaf, leaf._grad)
 
 
 def _copy_node(g: Tensor) -> Tensor:
-    """The gradient stored by ``backward(create_graph=True)``: PyTorch's ``CopyBackwards``."""
-    from .tensor import _record
-
-    return _record(g._data.copy(), "CopyBackwards", (g,))
+    """The gradient stored by ``backward(create_graph=True)``: a copy into a fresh tensor,
+    recorded as PyTorch records it (``CopyBackwards``)."""
+    return _new(np.empty_like(g._data)).copy_(g)
 
 
 def _seeds(outputs, grad_outputs, create_graph: bool):
@@ -300,9 +298,9 @@ def _root_node(t: Tensor):
 
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs=None) -> None:
-    """Accumulate gradients of ``tensors`` into the leaves' ``.grad`` (``torch.autograd.backward``)."""
+    """Add the gradients of ``tensors`` into the leaves' ``.grad`` (``torch.autograd.backward``)."""
     if create_graph:
-        warnings.warn(_CREATE_GRAPH_CYCLE, UserWarning, stacklevel=3)
+        warn_once(_CREATE_GRAPH_CYCLE, stacklevel=3)
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if inputs is not None:
         targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
@@ -323,7 +321,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     single = isinstance(inputs, Tensor)
     inputs: Sequence[Tensor] = (inputs,) if single else tuple(inputs)
     nodes = []
-    for i, x in enumerate(inputs):
+    for x in inputs:
         if not x._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         nodes.append(_root_node(x))

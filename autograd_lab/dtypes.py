@@ -55,7 +55,7 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
-    """Switch the default floating dtype between float32 and float64 (``torch.set_default_dtype``)."""
+    """Make float32 or float64 the default floating dtype (``torch.set_default_dtype``)."""
     global _default_float
     if d not in (float32, float64):
         raise TypeError("only floating-point types are supported as the default type")

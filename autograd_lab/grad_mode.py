@@ -82,6 +82,10 @@ class set_grad_enabled(_Mode):
     def __enter__(self):
         return None
 
+    def __call__(self, func):
+        STATE.enabled = self._saved[0]  # as a decorator it changes nothing until called
+        return super().__call__(func)
+
 
 class inference_mode(_Mode):
     """Like ``no_grad``, and tensors made inside are inference tensors that can never join a
@@ -91,6 +95,3 @@ class inference_mode(_Mode):
         self._args = (mode,)
         self.enabled = not mode
         self.inference = bool(mode)
-
-    def __call__(self, func):
-        return super().__call__(func)

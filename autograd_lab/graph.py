@@ -102,8 +102,8 @@ def _reads(rule) -> set:
     read = set()
     for i, ins in enumerate(instructions):
         if ins.opname == "LOAD_FAST" and ins.argval in params:
-            following = instructions[i + 1] if i + 1 < len(instructions) else None
-            if not (following and following.opname == "LOAD_ATTR" and following.argval in _METADATA):
+            after = instructions[i + 1] if i + 1 < len(instructions) else None
+            if not (after and after.opname == "LOAD_ATTR" and after.argval in _METADATA):
                 read.add(ins.argval)
     return read
 

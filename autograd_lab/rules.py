@@ -73,7 +73,8 @@ RULES = {
     "SumBackward1": (lambda g, ans, x, dim, keepdim: _expand(_keep(g, dim, keepdim), x.shape),),
     "MeanBackward0": (lambda g, ans, x: _expand(g / _numel(x.shape), x.shape),),
     "MeanBackward1": (
-        lambda g, ans, x, dim, keepdim: _expand(_keep(g, dim, keepdim) / _count(x.shape, dim), x.shape),
+        lambda g, ans, x, dim, keepdim: _expand(_keep(g, dim, keepdim) / _count(x.shape, dim),
+                                                x.shape),
     ),
     "MaxBackward1": (lambda g, ans, x: g * (x == ans) / (x == ans).sum(),),  # ties share
     "MinBackward1": (lambda g, ans, x: g * (x == ans) / (x == ans).sum(),),
@@ -109,7 +110,7 @@ RULES = {
     "CloneBackward0": (lambda g, ans, x: g,),
     "AliasBackward0": (lambda g, ans, x: g,),
     "ToCopyBackward0": (lambda g, ans, x: g,),
-    "CopyBackwards": (lambda g, ans, x: g,),
+    "CopyBackwards": (lambda g, ans, x, src: g * 0, lambda g, ans, x, src: g),
     "SelectBackward0": (lambda g, ans, x, dim, index: _scatter(g, x.shape, _at(dim, index)),),
     "SliceBackward0": (lambda g, ans, x, dim, piece: _scatter(g, x.shape, _at(dim, piece)),),
     "IndexBackward0": (lambda g, ans, x, index: _scatter(g, x.shape, index),),
@@ -120,20 +121,20 @@ RULES = {
     ),
     # losses
     "MseLossBackward0": (
-        lambda g, ans, x, t, reduction: _reduce_grad(g * 2 * (x - t), reduction, _numel(x.shape)),
-        lambda g, ans, x, t, reduction: _reduce_grad(g * -2 * (x - t), reduction, _numel(x.shape)),
+        lambda g, ans, x, t, reduction: _reduce_grad(g * 2 * (x - t), reduction, x.shape),
+        lambda g, ans, x, t, reduction: _reduce_grad(g * -2 * (x - t), reduction, x.shape),
     ),
     "BinaryCrossEntropyBackward0": (
         lambda g, ans, p, t, reduction: _reduce_grad(
-            g * (p - t) / np.maximum((1 - p) * p, 1e-12), reduction, _numel(p.shape)
+            g * (p - t) / np.maximum((1 - p) * p, 1e-12), reduction, p.shape
         ),
         lambda g, ans, p, t, reduction: _reduce_grad(
-            g * (np.log(1 - p) - np.log(p)), reduction, _numel(p.shape)
+            g * (np.log(1 - p) - np.log(p)), reduction, p.shape
         ),
     ),
     "BinaryCrossEntropyWithLogitsBackward0": (
-        lambda g, ans, z, t, reduction: _reduce_grad(g * (_sigmoid(z) - t), reduction, _numel(z.shape)),
-        lambda g, ans, z, t, reduction: _reduce_grad(-g * z, reduction, _numel(z.shape)),
+        lambda g, ans, z, t, reduction: _reduce_grad(g * (_sigmoid(z) - t), reduction, z.shape),
+        lambda g, ans, z, t, reduction: _reduce_grad(-g * z, reduction, z.shape),
     ),
 }
 
@@ -213,8 +214,8 @@ def _sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def _reduce_grad(elementwise, reduction, n):
-    return elementwise / n if reduction == "mean" else elementwise
+def _reduce_grad(elementwise, reduction, shape):
+    return elementwise / _numel(shape) if reduction == "mean" else elementwise
 
 
 def _at(dim, index):

@@ -403,15 +403,22 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {'no' if not self._data.size else 'more than one'} "
-                               "values is ambiguous")
+            amount = "more than one" if self._data.size else "no"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} values is ambiguous")
         return builtins.bool(self._data.reshape(()))
 
     def __float__(self) -> float:
+        self._warn_if_scalar_of_graph()
         return builtins.float(self.item())
 
     def __int__(self) -> int:
+        self._warn_if_scalar_of_graph()
         return builtins.int(self.item())
+
+    def _warn_if_scalar_of_graph(self) -> None:
+        if self._requires_grad:
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to "
+                      "unexpected behavior.\nConsider using tensor.detach() first.", stacklevel=3)
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -801,6 +808,12 @@ class Tensor:
 
     @property
     def T(self):
+        if self.ndim != 2:
+            warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions "
+                      "of a tensor.", stacklevel=2)
         return self.permute(*range(self.ndim - 1, -1, -1))
 
     @property
@@ -928,11 +941,11 @@ class Tensor:
                                "tensor that requires grad; apply the operation out of place, "
                                "e.g. y = y * 2, or assign into the tensor itself with y[i] = v")
 
-    def _inplace(self, result_of) -> Tensor:
+    def _inplace(self, result_of, other=None) -> Tensor:
         """Run an out-of-place op on this tensor's current value, then make its result this
         tensor's new value and history (``grad_fn`` becomes the op's node)."""
         self._check_inplace()
-        tracked = STATE.enabled and (self._requires_grad or _any_requires_grad(result_of))
+        tracked = STATE.enabled and (self._requires_grad or _any_requires_grad(other))
         old = self
         if tracked:
             old = _new(self._data.copy())  # the value before the change, as PyTorch saves it
@@ -953,7 +966,7 @@ class Tensor:
         counter = _counter(self)
         counter[0] += 1
         if tracked and result.grad_fn is not None:
-            for i, (position, vc, _) in enumerate(result.grad_fn.versions):
+            for i, (position, _, _) in enumerate(result.grad_fn.versions):
                 if position == -1:  # the result saved itself: it is now this tensor
                     result.grad_fn.versions[i] = (-1, counter, counter[0])
             self.grad_fn, self._requires_grad = result.grad_fn, True
@@ -961,19 +974,19 @@ class Tensor:
         return self
 
     def add_(self, other, *, alpha=1):
-        return self._inplace(lambda old: old.add(other, alpha=alpha))
+        return self._inplace(lambda old: old.add(other, alpha=alpha), other)
 
     def sub_(self, other, *, alpha=1):
-        return self._inplace(lambda old: old.sub(other, alpha=alpha))
+        return self._inplace(lambda old: old.sub(other, alpha=alpha), other)
 
     def mul_(self, other):
-        return self._inplace(lambda old: old * other)
+        return self._inplace(lambda old: old * other, other)
 
     def div_(self, other):
-        return self._inplace(lambda old: old / other)
+        return self._inplace(lambda old: old / other, other)
 
     def pow_(self, exponent):
-        return self._inplace(lambda old: old ** exponent)
+        return self._inplace(lambda old: old ** exponent, exponent)
 
     def exp_(self):
         return self._inplace(lambda old: old.exp())
@@ -989,6 +1002,16 @@ class Tensor:
 
     def zero_(self):
         return self.fill_(0)
+
+    def copy_(self, src):
+        """Overwrite the values with ``src``'s (broadcast, cast to this dtype)."""
+        src = _operand(src)
+        values = src._data if isinstance(src, Tensor) else np.asarray(src)
+        try:
+            values = np.broadcast_to(values.astype(self._data.dtype, copy=False), self.shape)
+        except ValueError:
+            raise RuntimeError(_broadcast_message(self.shape, Size(values.shape))) from None
+        return self._inplace(lambda old: _record(values.copy(), "CopyBackwards", (old, src)), src)
 
     def fill_(self, value):
         value = value.item() if isinstance(value, Tensor) else value
@@ -1016,12 +1039,15 @@ class Tensor:
         value = _operand(value)
         if isinstance(value, Tensor) and not value._data.dtype == self._data.dtype:
             value = value.to(self.dtype)
+        if STATE.enabled and self._requires_grad and self.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")  # x[i] = v writes through a view of x
         if not (STATE.enabled and (self._requires_grad or _any_requires_grad(value))):
             self._check_inplace()
             self._data[index] = value._data if isinstance(value, Tensor) else value
             _counter(self)[0] += 1
             return
-        self._inplace(lambda old: _copy_slices(old, value, index))
+        self._inplace(lambda old: _copy_slices(old, value, index), value)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -1074,6 +1100,16 @@ def _rebuild(data, requires_grad):
 def _floating(data: np.ndarray) -> np.ndarray:
     """Integer inputs to float functions (exp, sqrt...) compute in the default float dtype."""
     return data if data.dtype.kind == "f" else data.astype(dtypes.get_default_dtype().numpy)
+
+
+_warned: set = set()
+
+
+def warn_once(message: str, stacklevel: int = 2) -> None:
+    """A UserWarning shown once per process, as PyTorch's TORCH_WARN_ONCE."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
 def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
@@ -1133,8 +1169,9 @@ def matmul(a, b) -> Tensor:
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
     if a.dtype is not b.dtype:
+        names = [t.dtype.legacy_name[:-6].lower() for t in (a, b)]
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{a.dtype.legacy_name[:-6].lower()} != {b.dtype.legacy_name[:-6].lower()}")
+                           f"{names[0]} != {names[1]}")
     sa, sb = a.shape, b.shape
     if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
@@ -1158,7 +1195,13 @@ def matmul(a, b) -> Tensor:
     if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{sa[-1]}] but got: [{sb[-2] if len(sb) > 1 else sb[0]}].")
-    return _record(np.matmul(a._data, b._data), "BmmBackward0", (a, b))
+    if len(sb) == 2:  # as PyTorch: fold the batch into rows, one mm, unfold
+        product = _mm(a.reshape(-1, sa[-1]), b)
+        shape = sa[:-1] + (sb[1],)
+        return _record(product._data.reshape(shape), "UnsafeViewBackward0", (product,),
+                       {"shape": shape})
+    product = _record(np.matmul(a._data, b._data), "BmmBackward0", (a, b))
+    return _record(product._data, "UnsafeViewBackward0", (product,), {"shape": product.shape})
 
 
 def _mm(a: Tensor, b: Tensor) -> Tensor:

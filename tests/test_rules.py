@@ -8,8 +8,8 @@ computes with central differences along a random direction, for first and second
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -132,7 +132,7 @@ CASES = {
     "AliasBackward0": Case(lambda x: x[...], one()),
     "ToCopyBackward0": Case(lambda x: x.float().double() * 1, one(), second_order=False,
                             eps=0.25),  # linear: a wide step avoids float32 rounding
-    "CopyBackwards": None,  # the .grad node of create_graph: checked in test_copy_backwards
+    "CopyBackwards": Case(lambda x, s: (x * 1).copy_(s), fixed((2, 3), (3,))),
     "SelectBackward0": Case(lambda x: x[1], fixed((3, 2))),
     "SliceBackward0": Case(lambda x: x[1:, ::2], fixed((3, 4))),
     "IndexBackward0": Case(lambda x: x[[0, 2, 0]], fixed((3, 2))),

@@ -28,15 +28,17 @@ def tanh(input: Tensor) -> Tensor:
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``; for a batch of rows with a bias, one ``AddmmBackward0``."""
-    if bias is not None and input.ndim == 2:
-        wt = weight.t()
-        if input.shape[1] != wt.shape[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x"
-                               f"{input.shape[1]} and {wt.shape[0]}x{wt.shape[1]})")
-        data = bias._data + input._data @ wt._data
-        return _record(data, "AddmmBackward0", (bias, input, wt))
-    out = matmul(input, weight.t())
-    return out if bias is None else out + bias
+    if bias is None:
+        return matmul(input, weight.t())
+    if input.ndim != 2:  # as PyTorch: rows in a matrix, one addmm, then the original shape
+        rows = linear(input.reshape(-1, input.shape[-1]), weight, bias)
+        return rows.reshape(input.shape[:-1] + (weight.shape[0],))
+    wt = weight.t()
+    if input.shape[1] != wt.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x"
+                           f"{input.shape[1]} and {wt.shape[0]}x{wt.shape[1]})")
+    data = bias._data + input._data @ wt._data
+    return _record(data, "AddmmBackward0", (bias, input, wt))
 
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:

@@ -165,6 +165,9 @@ def run_snippet(
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(buffer):
             warnings.simplefilter("always")
+            # autograd_lab silences numpy's floating-point RuntimeWarnings in its own code (as
+            # PyTorch prints inf/nan without a warning); keep that filter active here too.
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module="autograd_lab")
             warnings.showwarning = show_warning
             for marker, source in cells:
                 if with_headers and marker is not None:
