@@ -74,12 +74,7 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
     """
     outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
-    previous_mode = STATE.enabled
-    STATE.enabled = create_graph
-    try:
-        yield from _walk(outputs, seeds, retain, create_graph, capture)
-    finally:
-        STATE.enabled = previous_mode
+    yield from _walk(outputs, seeds, retain, create_graph, capture)
 
 
 def _walk(outputs, seeds, retain, create_graph, capture):
@@ -89,17 +84,39 @@ def _walk(outputs, seeds, retain, create_graph, capture):
         pending[node] = pending[node] + seed if node in pending else seed
     for node in _execution_order(list(pending)):
         g = pending.pop(node)
-        if node.hooks:
-            g = _run_hooks(node.hooks, g, create_graph)
-        if capture is not None and node in capture:
-            capture[node] = g
-        if node.__class__ is AccumulateGrad:
-            yield _accumulate(node, g, create_graph, capture)
-            continue
-        grads = _send(node, g, create_graph, pending)
-        if node.saves and not retain:
-            node.inputs = node.out = None  # free what was saved for backward
-        yield Step(node, g, grads)
+        user_mode, STATE.enabled = STATE.enabled, create_graph  # record only for create_graph
+        try:
+            if node.hooks:
+                g = _run_hooks(node.hooks, g, create_graph)
+            if capture is not None and node in capture:
+                capture[node] = g
+            if node.__class__ is AccumulateGrad:
+                step = _accumulate(node, g, create_graph, capture)
+            else:
+                step = Step(node, g, _send(node, g, create_graph, pending))
+                if not retain:
+                    _free(node)
+        finally:
+            STATE.enabled = user_mode
+        yield step
+
+
+def _free(node) -> None:
+    """Drop what backward needed: saved values go (a second backward through this node then
+    fails, as in PyTorch); a node that saved nothing keeps only its inputs' shapes and dtypes."""
+    if node.saves:
+        node.inputs = node.out = None
+    elif node.inputs is not None:
+        node.inputs = tuple(_Shape(x) if isinstance(x, np.ndarray) else x for x in node.inputs)
+
+
+class _Shape:
+    """An input's shape and dtype, all a node that saves nothing needs for another backward."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, array: np.ndarray):
+        self.shape, self.dtype = array.shape, array.dtype
 
 
 def _execution_order(roots: list) -> list:

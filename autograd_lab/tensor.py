@@ -79,14 +79,19 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     out = _new(data, vc)
     if not STATE.enabled:
         return out
-    mask = 0
-    parents = []
-    for i, x in enumerate(inputs):
-        if isinstance(x, Tensor) and x._requires_grad:
-            parents.append(x.grad_fn if x.grad_fn is not None else accumulator(x))
-            mask |= 1 << i
+    mask, bit, parents, values = 0, 1, [], []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            values.append(x._data)
+            if x._requires_grad:
+                parents.append(x.grad_fn if x.grad_fn is not None else accumulator(x))
+                mask |= bit
+            else:
+                parents.append(None)
         else:
+            values.append(x)
             parents.append(None)
+        bit <<= 1
     if not mask:
         return out
     cls = NODES[name]
@@ -94,7 +99,7 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     node.parents = tuple(parents)
     # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
     # intermediate tensors can then be freed, and the garbage collector has less to scan.
-    node.inputs = tuple([x._data if isinstance(x, Tensor) else x for x in inputs])
+    node.inputs = tuple(values)
     node.params = params
     node.hooks = None
     node.seq = next(_next_seq)
@@ -209,9 +214,11 @@ def _dim(d: int, ndim: int) -> int:
 
 
 def _dims(dim, ndim: int) -> tuple:
+    """Dimensions to reduce, checked and sorted; a 0-d tensor accepts 0 and -1 and has none."""
     if dim is None:
         return tuple(range(ndim))
-    return tuple(sorted(_dim(d, ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))))
+    dims = sorted(_dim(d, ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
+    return tuple(dims) if ndim else ()
 
 
 def _shape_arg(shape) -> tuple:
@@ -822,7 +829,8 @@ class Tensor:
 
     def transpose(self, dim0, dim1):
         d0, d1 = _dim(dim0, self.ndim), _dim(dim1, self.ndim)
-        return self._view(self._data.swapaxes(d0, d1), "TransposeBackward0",
+        data = self._data.swapaxes(d0, d1) if self.ndim else self._data
+        return self._view(data, "TransposeBackward0",
                           {"dim0": d0, "dim1": d1})
 
     swapaxes = swapdims = transpose
@@ -865,7 +873,7 @@ class Tensor:
         try:
             data = self._data[index]
         except IndexError as e:
-            raise IndexError(str(e)) from None
+            raise IndexError(str(e).replace("axis", "dimension")) from None
         return _record(data, "IndexBackward0", (self,), {"index": index})
 
     # ---------------------------------------------------------------- copies and types
@@ -1195,6 +1203,14 @@ def matmul(a, b) -> Tensor:
     if sa[-1] != sb[-2 if len(sb) > 1 else 0]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{sa[-1]}] but got: [{sb[-2] if len(sb) > 1 else sb[0]}].")
+    if len(sa) == 1:  # a vector on either side of a batch: a matrix of one row or column
+        return matmul(a.unsqueeze(0), b).squeeze(-2)
+    if len(sb) == 1:
+        return matmul(a, b.unsqueeze(-1)).squeeze(-1)
+    try:
+        np.broadcast_shapes(sa[:-2], sb[:-2])  # the batch dimensions must broadcast
+    except ValueError:
+        raise RuntimeError(_broadcast_message(sa[:-2], sb[:-2])) from None
     if len(sb) == 2:  # as PyTorch: fold the batch into rows, one mm, unfold
         product = _mm(a.reshape(-1, sa[-1]), b)
         shape = sa[:-1] + (sb[1],)
@@ -1296,8 +1312,9 @@ def _basic_index(t: Tensor, index) -> Tensor:
             return t._view(t._data[...], "AliasBackward0")
     if sum(p is not None for p in parts) > t.ndim:
         raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
-    out, dim = t, 0
+    out, dim, source_dim = t, 0, 0  # dim in the result so far; source_dim in t, for messages
     for p in parts:
+        source_dim += p is not None
         if p is None:
             out = out.unsqueeze(dim)
             dim += 1
@@ -1312,8 +1329,8 @@ def _basic_index(t: Tensor, index) -> Tensor:
         else:
             size = out._data.shape[dim]
             if not -size <= p < size:
-                raise IndexError(f"index {p} is out of bounds for dimension {dim} with size "
-                                 f"{size}")
+                raise IndexError(f"index {p} is out of bounds for dimension {source_dim - 1} "
+                                 f"with size {size}")
             out = out._view(out._data[(slice(None),) * dim + (p,)], "SelectBackward0",
                             {"dim": dim, "index": builtins.int(p)})
     return out if out is not t else t._view(t._data[()], "AliasBackward0")
