@@ -84,7 +84,8 @@ def _walk(outputs, seeds, retain, create_graph, capture):
         pending[node] = pending[node] + seed if node in pending else seed
     for node in _execution_order(list(pending)):
         g = pending.pop(node)
-        user_mode, STATE.enabled = STATE.enabled, create_graph  # record only for create_graph
+        if create_graph:  # the rules then run on tensors, and are recorded
+            STATE.enabled, user_mode = True, STATE.enabled
         try:
             if node.hooks:
                 g = _run_hooks(node.hooks, g, create_graph)
@@ -97,7 +98,8 @@ def _walk(outputs, seeds, retain, create_graph, capture):
                 if not retain:
                     _free(node)
         finally:
-            STATE.enabled = user_mode
+            if create_graph:
+                STATE.enabled = user_mode
         yield step
 
 
@@ -233,10 +235,15 @@ def _as_tensor(x, parent):
 
 
 def _run_hooks(hooks, g, create_graph: bool):
-    for hook in list(hooks):
-        result = hook(g if create_graph else _new(g))
-        if result is not None:
-            g = result if create_graph else result._data
+    """Call each hook on the gradient (as a tensor), with grad mode on only for create_graph."""
+    user_mode, STATE.enabled = STATE.enabled, create_graph
+    try:
+        for hook in list(hooks):
+            result = hook(g if create_graph else _new(g))
+            if result is not None:
+                g = result if create_graph else result._data
+    finally:
+        STATE.enabled = user_mode
     return g
 
 
@@ -284,7 +291,7 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
             seed = _ones(out._data.shape, out._data.dtype)
         else:
             g = g if isinstance(g, Tensor) else _new(np.asarray(g))
-            if g.shape != out.shape:
+            if g._data.shape != out._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                    f"{g.shape!r} and output[{i}] has a shape of {out.shape!r}.")
             seed = g._data.astype(out._data.dtype, copy=False)
