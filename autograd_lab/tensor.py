@@ -79,27 +79,15 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     out = _new(data, vc)
     if not STATE.enabled:
         return out
-    mask, bit, parents, values = 0, 1, [], []
-    for x in inputs:
-        if isinstance(x, Tensor):
-            values.append(x._data)
-            if x._requires_grad:
-                parents.append(x.grad_fn if x.grad_fn is not None else accumulator(x))
-                mask |= bit
-            else:
-                parents.append(None)
-        else:
-            values.append(x)
-            parents.append(None)
-        bit <<= 1
+    mask, parents, values = _edges(inputs)
     if not mask:
         return out
     cls = NODES[name]
-    node = cls()
-    node.parents = tuple(parents)
+    node = _allocate(cls)
+    node.parents = parents
     # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
     # intermediate tensors can then be freed, and the garbage collector has less to scan.
-    node.inputs = tuple(values)
+    node.inputs = values
     node.params = params
     node.hooks = None
     node.seq = next(_next_seq)
@@ -110,6 +98,35 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     out._requires_grad = True
     out.grad_fn = node
     return out
+
+
+def _edges(inputs: tuple) -> tuple[int, tuple, tuple]:
+    """For an op's inputs: a bitmask of those that need a gradient, their nodes (an input's
+    grad_fn, a leaf's AccumulateGrad, or None) and their values (arrays or numbers)."""
+    if len(inputs) == 2:  # the common case, unrolled: it runs for every binary op
+        a, b = inputs
+        pa = pb = None
+        if isinstance(a, Tensor):
+            if a._requires_grad:
+                pa = a.grad_fn if a.grad_fn is not None else accumulator(a)
+            a = a._data
+        if isinstance(b, Tensor):
+            if b._requires_grad:
+                pb = b.grad_fn if b.grad_fn is not None else accumulator(b)
+            b = b._data
+        return (pa is not None) | (pb is not None) << 1, (pa, pb), (a, b)
+    mask, parents, values = 0, [], []
+    for i, x in enumerate(inputs):
+        if isinstance(x, Tensor):
+            values.append(x._data)
+            if x._requires_grad:
+                parents.append(x.grad_fn if x.grad_fn is not None else accumulator(x))
+                mask |= 1 << i
+                continue
+        else:
+            values.append(x)
+        parents.append(None)
+    return mask, tuple(parents), tuple(values)
 
 
 def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list | tuple:
