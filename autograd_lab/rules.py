@@ -99,7 +99,7 @@ RULES = {
     # shapes and copies (they save nothing but sizes)
     "ViewBackward0": (lambda g, ans, x, shape: g.reshape(x.shape),),
     "UnsafeViewBackward0": (lambda g, ans, x, shape: g.reshape(x.shape),),
-    "TBackward0": (lambda g, ans, x: g.T,),
+    "TBackward0": (lambda g, ans, x: g.T if _is_array(g) else g.t(),),
     "PermuteBackward0": (lambda g, ans, x, dims: _permute(g, np.argsort(dims)),),
     "TransposeBackward0": (lambda g, ans, x, dim0, dim1: g.swapaxes(dim0, dim1),),
     "UnsqueezeBackward0": (lambda g, ans, x, dim: g.reshape(x.shape),),
