@@ -42,8 +42,8 @@ _CREATE_GRAPH_CYCLE = (
 )
 
 
-class Step:
-    """What the engine did at one node.
+class Step(tuple):
+    """What the engine did at one node (a tuple, so that recording it costs next to nothing).
 
     ``node``: the grad_fn (or ``AccumulateGrad``) processed. ``grad_in``: the gradient that
     arrived at its output (the sum of every contribution, after hooks). ``grads_out``: one
@@ -52,16 +52,21 @@ class Step:
     right after this step. Gradients are numpy arrays (tensors with ``create_graph=True``).
     """
 
-    __slots__ = ("node", "grad_in", "grads_out", "__dict__")
-    leaf = leaf_grad = None
+    __slots__ = ()
+    node = property(operator.itemgetter(0))
+    grad_in = property(operator.itemgetter(1))
+    grads_out = property(operator.itemgetter(2))
+    leaf = property(operator.itemgetter(3))
+    leaf_grad = property(operator.itemgetter(4))
 
-    def __init__(self, node, grad_in, grads_out=(), leaf=None, leaf_grad=None):
-        self.node, self.grad_in, self.grads_out = node, grad_in, grads_out
-        if leaf is not None:
-            self.leaf, self.leaf_grad = leaf, leaf_grad
+    def __new__(cls, node, grad_in, grads_out=(), leaf=None, leaf_grad=None):
+        return _step(cls, (node, grad_in, grads_out, leaf, leaf_grad))
 
     def __repr__(self) -> str:
         return f"Step({self.node.name()})"
+
+
+_step = tuple.__new__
 
 
 def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
@@ -94,7 +99,7 @@ def _walk(outputs, seeds, retain, create_graph, capture):
             if node.__class__ is AccumulateGrad:
                 step = _accumulate(node, g, create_graph, capture)
             else:
-                step = Step(node, g, _send(node, g, create_graph, pending))
+                step = _step(Step, (node, g, _send(node, g, create_graph, pending), None, None))
                 if not retain:
                     _free(node)
         finally:
