@@ -283,6 +283,9 @@ def _copy_node(g: Tensor) -> Tensor:
 
 def _seeds(outputs, grad_outputs, create_graph: bool):
     """Check the outputs and their starting gradients (ones for one-element outputs)."""
+    if grad_outputs is None and not create_graph and isinstance(outputs, Tensor):
+        if outputs._requires_grad and outputs._data.size == 1:  # the usual loss.backward()
+            return (outputs,), (_ones(outputs._data.shape, outputs._data.dtype),)
     outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = (grad_outputs,) * len(outputs) if grad_outputs is None else (grad_outputs,)

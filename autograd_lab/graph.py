@@ -116,7 +116,7 @@ def _node_class(name: str, rules: tuple) -> type:
     for mask in range(1, 1 << len(rules)):
         names = set().union(*(reads[i] for i in range(len(rules)) if mask >> i & 1))
         positions = tuple(i for i, a in enumerate(arg_names) if a in names)
-        saved_for[mask] = (positions, "ans" in names)
+        saved_for[mask] = (positions, "ans" in names, bool(positions) or "ans" in names)
     op = name.split("Backward")[0]
     return type(name, (Node,), {"__slots__": (), "__module__": "builtins", "rules": rules,
                                 "op": op, "saved_for": saved_for})
