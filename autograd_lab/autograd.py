@@ -48,8 +48,9 @@ class Step(tuple):
     ``node``: the grad_fn (or ``AccumulateGrad``) processed. ``grad_in``: the gradient that
     arrived at its output (the sum of every contribution, after hooks). ``grads_out``: one
     entry per input, the gradient sent to that input (``None`` where none is needed).
-    ``leaf`` and ``leaf_grad``: at an ``AccumulateGrad``, the leaf tensor and its ``.grad``
-    right after this step. Gradients are numpy arrays (tensors with ``create_graph=True``).
+    ``leaf`` and ``leaf_grad``: at an ``AccumulateGrad``, the leaf tensor and the values of
+    its ``.grad`` right after this step. Gradients are numpy arrays (tensors with
+    ``create_graph=True``).
     """
 
     __slots__ = ()
@@ -259,7 +260,7 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
         if capture is not None and node in capture:
             capture[node] = g
     if capture is not None:
-        return Step(node, g, (), leaf, leaf._grad)
+        return Step(node, g, (), leaf, _snapshot(leaf._grad))
     data = leaf._data
     if g.shape != data.shape or g.dtype != data.dtype:
         g = _fit(g, data.shape, data.dtype)
@@ -272,7 +273,14 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
         leaf._grad = leaf._grad + g
     else:  # in place: .grad stays the same tensor object, as in PyTorch
         leaf._grad._data += g._data if isinstance(g, Tensor) else g
-    return Step(node, g, (), leaf, leaf._grad)
+    return Step(node, g, (), leaf, _snapshot(leaf._grad))
+
+
+def _snapshot(grad: Tensor | None):
+    """``.grad`` as it is now: later steps add into the same tensor in place."""
+    if grad is None or grad._requires_grad:
+        return grad
+    return grad._data.copy()
 
 
 def _copy_node(g: Tensor) -> Tensor:

@@ -1188,3 +1188,14 @@ def test_add_and_matmul_gradients_have_input_shapes_and_values(sa, sb):
         want_b = linear_gradient(lambda u: np.matmul(av, u).sum(), bv)
         np.testing.assert_allclose(a.grad.numpy(), want_a, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(b.grad.numpy(), want_b, rtol=1e-10, atol=1e-12)
+
+
+def test_step_records_keep_the_leaf_grad_of_their_moment():
+    """A replay must show .grad as it was at that step, not as later backward passes left it."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    first = list(backward_steps((x * 3).sum()))
+    (x * 5).sum().backward()
+    assert x.grad.tolist() == [8.0, 8.0]
+    (leaf_step,) = [s for s in first if s.leaf is not None]
+    assert leaf_step.leaf is x
+    assert np.asarray(leaf_step.leaf_grad).tolist() == [3.0, 3.0]
