@@ -645,12 +645,10 @@ class Tensor:
         return _record(np.exp(_floating(self._data)), "ExpBackward0", (self,))
 
     def log(self):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _record(np.log(_floating(self._data)), "LogBackward0", (self,))
+        return _record(np.log(_floating(self._data)), "LogBackward0", (self,))
 
     def sqrt(self):
-        with np.errstate(invalid="ignore"):
-            return _record(np.sqrt(_floating(self._data)), "SqrtBackward0", (self,))
+        return _record(np.sqrt(_floating(self._data)), "SqrtBackward0", (self,))
 
     def abs(self):
         return _record(np.abs(self._data), "AbsBackward0", (self,))
@@ -670,8 +668,7 @@ class Tensor:
 
     def sigmoid(self):
         x = _floating(self._data)
-        with np.errstate(over="ignore"):
-            return _record(1 / (1 + np.exp(-x)), "SigmoidBackward0", (self,))
+        return _record(1 / (1 + np.exp(-x)), "SigmoidBackward0", (self,))
 
     def tanh(self):
         return _record(np.tanh(_floating(self._data)), "TanhBackward0", (self,))
@@ -1164,26 +1161,25 @@ def _binary_values(a, t: Tensor, ufunc) -> np.ndarray:
 def _power(t: Tensor, exponent) -> np.ndarray:
     """``t ** exponent`` as PyTorch computes it (x*x for 2, sqrt for 0.5...), to the last bit."""
     x = t._data
-    common = result_type(t, exponent)
-    x = x.astype(common.numpy, copy=False)
-    if common.kind != 2:
+    if x.dtype.kind != "f":
+        x = x.astype(result_type(t, exponent).numpy, copy=False)
+    if x.dtype.kind != "f":
         if exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         return np.power(x, exponent)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if exponent == 2:
-            return x * x
-        if exponent == 3:
-            return x * x * x
-        if exponent == 0.5:
-            return np.sqrt(x)
-        if exponent == -1:
-            return 1 / x
-        if exponent == -2:
-            return 1 / (x * x)
-        if exponent == -0.5:
-            return 1 / np.sqrt(x)
-        return np.power(x, x.dtype.type(exponent))
+    if exponent == 2:
+        return x * x
+    if exponent == 3:
+        return x * x * x
+    if exponent == 0.5:
+        return np.sqrt(x)
+    if exponent == -1:
+        return 1 / x
+    if exponent == -2:
+        return 1 / (x * x)
+    if exponent == -0.5:
+        return 1 / np.sqrt(x)
+    return np.power(x, x.dtype.type(exponent))
 
 
 def matmul(a, b) -> Tensor:

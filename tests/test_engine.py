@@ -1199,3 +1199,20 @@ def test_step_records_keep_the_leaf_grad_of_their_moment():
     (leaf_step,) = [s for s in first if s.leaf is not None]
     assert leaf_step.leaf is x
     assert np.asarray(leaf_step.leaf_grad).tolist() == [3.0, 3.0]
+
+
+def test_inf_and_nan_come_without_numpy_warnings():
+    """PyTorch prints inf and nan silently; numpy's RuntimeWarnings must not leak from the engine."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning would fail the test ...
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module="autograd_lab")
+        # ... except the engine's own filter, re-installed because simplefilter replaced it
+        x = torch.tensor([0.0, -1.0, 1.0], requires_grad=True)
+        y = x.log() + x.sqrt() + 1 / x + (x * 1e30) * 1e30 + (-x * 100).sigmoid()
+        y.sum().backward()
+    assert np.isnan(y.detach().numpy()[1]) and np.isinf(x.grad.numpy()[0])
+
+
+def test_engine_warning_filter_is_installed_on_import():
+    assert any(f[0] == "ignore" and f[2] is RuntimeWarning and f[3] is not None
+               and f[3].pattern == "autograd_lab" for f in warnings.filters)

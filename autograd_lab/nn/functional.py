@@ -83,8 +83,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_averag
     p, t = input._data, target._data.astype(input._data.dtype, copy=False)
     if ((p < 0) | (p > 1) | np.isnan(p)).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
-    with np.errstate(divide="ignore"):
-        loss = (t - 1) * np.maximum(np.log1p(-p), -100) - t * np.maximum(np.log(p), -100)
+    loss = (t - 1) * np.maximum(np.log1p(-p), -100) - t * np.maximum(np.log(p), -100)
     return _record(_reduce(loss, reduction), "BinaryCrossEntropyBackward0", (input, target),
                    {"reduction": reduction})
 
