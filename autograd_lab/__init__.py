@@ -52,8 +52,7 @@ from .dtypes import (
     short,
     uint8,
 )
-from .functional import *  # noqa: F403
-from .functional import allclose, equal, is_floating_point, is_tensor
+from .functional import *  # noqa: F403  (torch.exp, torch.sum, ...)
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -71,7 +70,16 @@ __version__ = "0.1.0"
 # PyTorch prints inf and nan without a word; numpy would warn from inside the engine.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module="autograd_lab")
 default_generator = _random.default_generator
-float_types = (float16, float32, float64)
+
+
+def get_rng_state() -> Tensor:
+    """The default generator's state as a uint8 tensor (``torch.get_rng_state``)."""
+    return from_numpy(_random.get_rng_state())
+
+
+def set_rng_state(new_state: Tensor) -> None:
+    """Restore a state from ``get_rng_state()`` (``torch.set_rng_state``)."""
+    _random.set_rng_state(new_state.numpy() if isinstance(new_state, Tensor) else new_state)
 
 
 class linalg:  # noqa: N801  (a namespace, as torch.linalg)

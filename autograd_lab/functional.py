@@ -26,6 +26,9 @@ _NAMES = ("add sub mul div pow neg square reciprocal exp log sqrt abs sign sin c
 globals().update({name: _method(name) for name in _NAMES})
 subtract, multiply, divide, true_divide, negative = sub, mul, div, div, neg  # noqa: F821
 
+__all__ = [*_NAMES, "subtract", "multiply", "divide", "true_divide", "negative", "is_tensor",
+           "is_floating_point", "allclose", "equal"]
+
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
