@@ -362,3 +362,15 @@ def test_float32_box_muller_on_chosen_uniforms(torch, mean, std):
         agl_random.set_rng_state(state)
         same(agl_random.normal_array((608,), F32, mean, std),
              torch.empty(608).normal_(mean, std))
+
+
+def test_rng_state_tensor_round_trip():
+    """torch.get_rng_state() gives a uint8 tensor that set_rng_state() takes back."""
+    import autograd_lab as agl
+
+    agl.manual_seed(7)
+    state = agl.get_rng_state()
+    first = agl.randn(5)
+    agl.set_rng_state(state)
+    assert state.dtype is agl.uint8 and state.shape == (5056,)
+    assert agl.equal(first, agl.randn(5))
