@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: test lab bench lint format clean
+.PHONY: test lab bench lint format clean system
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +13,20 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[lessons,test,reference]"
 	touch $(READY)
 
-test: $(READY)
+# Graphviz's dot draws the graphs: installed with apt-get when we can, else a hint.
+system:
+	@command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz is missing: apt-get install graphviz, conda install graphviz or brew install graphviz"; \
+	  fi; }
+
+test: $(READY) system
 	$(BIN)/ruff check autograd_lab tests benchmarks
 	$(BIN)/python -m pytest
 
-lab: $(READY)
+lab: $(READY) system
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 bench: $(READY)
