@@ -37,7 +37,9 @@ class Node:
     __module__ = "builtins"  # so IPython shows <MulBackward0 at 0x...> like PyTorch
     rules: tuple = ()
     op = ""  # the forward op's name, as PyTorch's messages name it: "Mul", "Exp"...
-    saved_for: dict = {}  # needed-inputs bitmask -> (saved input positions, saves output)
+    arg_names: tuple = ()  # the rules' names for the inputs: ("x", "y")
+    # needed-inputs bitmask -> (saved input positions, saves the output, saves anything)
+    saved_for: dict = {}
 
     def name(self) -> str:
         return type(self).__name__
@@ -119,7 +121,7 @@ def _node_class(name: str, rules: tuple) -> type:
         saved_for[mask] = (positions, "ans" in names, bool(positions) or "ans" in names)
     op = name.split("Backward")[0]
     return type(name, (Node,), {"__slots__": (), "__module__": "builtins", "rules": rules,
-                                "op": op, "saved_for": saved_for})
+                                "op": op, "saved_for": saved_for, "arg_names": arg_names})
 
 
 NODES = {name: _node_class(name, rules) for name, rules in RULES.items()}
