@@ -219,6 +219,7 @@ class Layout:
     def __init__(self, graph: Graph, svg: str):
         self.graph, self.svg = graph, svg
         self._parts = _split_groups(svg)
+        self._restyled: dict = {}  # (group id, style) -> its SVG: frames share most of them
 
     def frame(self, highlight: Any = None, styles: Mapping[Any, Mapping] | None = None) -> str:
         """The laid-out SVG with some nodes and edges restyled (no ``dot`` run); ``highlight``
@@ -235,8 +236,14 @@ class Layout:
             by_id.setdefault(gid, {}).update(
                 HIGHLIGHT if gid in self.graph.nodes else EDGE_HIGHLIGHT)
         return "".join(part if isinstance(part, str) else
-                       _restyle(part[2], by_id[part[0]], part[1] == "edge") if part[0] in by_id
+                       self._styled(part, by_id[part[0]]) if part[0] in by_id
                        else part[2] for part in self._parts)
+
+    def _styled(self, part: tuple, style: dict) -> str:
+        key = (part[0], tuple(sorted(style.items())))
+        if key not in self._restyled:
+            self._restyled[key] = _restyle(part[2], style, part[1] == "edge")
+        return self._restyled[key]
 
 
 # ---------------------------------------------------------------- walking the graph
