@@ -13,7 +13,8 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[lessons,test,reference]"
 	touch $(READY)
 
-# Graphviz's dot draws the graphs: installed with apt-get when we can, else a hint.
+# Graphviz's dot draws the graphs, Chromium runs the browser test: installed with apt-get
+# when we can (root on Debian/Ubuntu), else a hint.
 system:
 	@command -v dot >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -21,10 +22,17 @@ system:
 	  else \
 	    echo "Graphviz is missing: apt-get install graphviz, conda install graphviz or brew install graphviz"; \
 	  fi; }
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing, so the browser test skips: apt-get install chromium"; \
+	  fi; }
 
 test: $(READY) system
 	$(BIN)/ruff check autograd_lab tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval --nbval-current-env \
+	  --nbval-sanitize-with notebooks/nbval_sanitize.cfg tests notebooks
 
 lab: $(READY) system
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)

@@ -26,6 +26,7 @@ How PyTorch makes a random tensor on the CPU:
 
 import math
 import os
+from fractions import Fraction
 
 import numpy as np
 
@@ -182,7 +183,17 @@ def _fma(a, b, c, dtype):
     ph = a * b
     pl = ((ah * bh - ph) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)
     th, tl = _two_sum(c, ph)
-    return th + _round_to_odd(*_two_sum(tl, pl))
+    out = th + _round_to_odd(*_two_sum(tl, pl))
+    # Splitting loses bits where the product's low half underflows or a factor is huge:
+    # those (rare) elements are computed exactly with fractions and rounded once.
+    risky = np.isfinite(ph) & (ph != 0) & (
+        (np.abs(ph) < 2.0**-969) | (np.abs(a) > 2.0**995) | (np.abs(b) > 2.0**995))
+    if risky.any():
+        out = np.array(out, dtype=np.float64)
+        a, b, c = np.broadcast_arrays(a, b, c)
+        for i in map(tuple, np.argwhere(risky)):
+            out[i] = float(Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i])))
+    return out
 
 
 # -- uniforms ----------------------------------------------------------------------------------

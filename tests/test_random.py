@@ -374,3 +374,14 @@ def test_rng_state_tensor_round_trip():
     agl.set_rng_state(state)
     assert state.dtype is agl.uint8 and state.shape == (5056,)
     assert agl.equal(first, agl.randn(5))
+
+
+@pytest.mark.parametrize("std", [2.225073858507203e-309, 1e-300, 1e300])
+def test_float64_normal_with_extreme_std_matches_torch(torch, std):
+    """The single-rounding z * std + mean stays exact where products underflow or are huge."""
+    torch.manual_seed(0)
+    agl_random.manual_seed(0)
+    same(agl_random.normal_array((20,), F64, 0.5, std),
+         torch.empty(20, dtype=torch.float64).normal_(0.5, std))
+    same(agl_random.normal_array((3,), F64, 0.0, std),
+         torch.empty(3, dtype=torch.float64).normal_(0.0, std))
