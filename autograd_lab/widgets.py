@@ -29,7 +29,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from . import rules as _rules
-from .autograd import backward_steps
+from .autograd import _fit, backward_steps
 from .graph import AccumulateGrad, Node
 from .printing import format_tensor
 from .viz import BLUE, VERMILLION, _Names, draw_graph
@@ -327,6 +327,14 @@ class BackwardStepper(widgets.VBox):
             if raw is not None and raw != np.shape(go):
                 lines.append(f"    the rule gave shape {raw}; summed over broadcast dimensions "
                              f"to {a}'s shape {np.shape(go)}")
+            jacobian = _jacobian(node, i, g, go, saved)
+            if jacobian is not None:
+                lines.append(f"    J = d(output)/d({a}), one row per output element (the rule "
+                             f"applied to each unit vector):\n      "
+                             f"{_indent(_fmt(jacobian), '      ')}")
+                vjp = _fmt(np.reshape(g, -1) @ jacobian)
+                lines.append(f"    vᵀJ = g · J = {_indent(vjp, '    ')} (the gradient sent, "
+                             "flattened)")
         return lines
 
 
@@ -372,6 +380,26 @@ def _leaves(output) -> list:
     if getattr(output, "grad_fn", None) is None:
         return [output]
     return [n.variable for n in _nodes(output) if isinstance(n, AccumulateGrad)]
+
+
+def _jacobian(node, i: int, g, go, saved, largest: int = 4) -> np.ndarray | None:
+    """The node's Jacobian for input ``i`` when it is small: row j is the rule applied to the
+    j-th unit vector (a vector-Jacobian product with a one-hot v), summed to the input's shape."""
+    if saved is None or not 1 < np.size(g) * np.size(go) <= largest * largest:
+        return None
+    if np.size(g) > largest or np.size(go) > largest:
+        return None
+    inputs, out, params = saved
+    rows = []
+    for j in range(np.size(g)):
+        unit = np.zeros(np.size(g), dtype=np.asarray(g).dtype)
+        unit[j] = 1
+        try:
+            row = node.rules[i](unit.reshape(np.shape(g)), out, *inputs, **(params or {}))
+        except Exception:  # a rule that needs more than we kept: show no Jacobian
+            return None
+        rows.append(_fit(np.asarray(row), np.shape(go), np.asarray(go).dtype).reshape(-1))
+    return np.stack(rows)
 
 
 def _raw_shape(node, i: int, g, saved) -> tuple | None:

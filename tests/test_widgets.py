@@ -71,7 +71,8 @@ def test_panel_numbers_follow_the_chain_rule(stepper):
     assert t(third * 2) in s.panel_text(2)  # (y*y)*2: d/d(y*y) = 2
     text = s.panel_text(3)  # y * y: the table's rule, and g * y sent to each input
     assert "x: g * y" in text and "y: g * x" in text
-    assert text.count(t(2 / 3 * yv)) == 2
+    sent = [line for line in text.splitlines() if line.lstrip().startswith("→ to input")]
+    assert len(sent) == 2 and all(t(2 / 3 * yv) in line for line in sent)
     text = s.panel_text(4)  # y's node: two contributions arrive, and add
     assert text.count("arrived from MulBackward0") == 2
     assert "sum" in text and f"g = {t(4 * yv / 3)}" in text
@@ -224,3 +225,19 @@ def test_core_does_not_import_ipywidgets():
     code = "import sys, autograd_lab; print('ipywidgets' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True,
                           text=True).stdout.strip() == "False"
+
+
+def test_small_jacobians_are_shown_with_the_vector_jacobian_product():
+    """backward(v) computes vᵀJ: for y = W @ x the panel shows J = W and vᵀJ = Wᵀv."""
+    W = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    x = torch.tensor([1.0, -1.0, 2.0], requires_grad=True)
+    s = BackwardStepper(W @ x, torch.tensor([1.0, 10.0]), names={"W": W, "x": x})
+    text = s.panel_text(1)
+    assert "J = d(output)/d(v)" in text
+    assert _indent_free(t(W.detach().numpy())) in _indent_free(text)  # J is W itself
+    assert f"vᵀJ = g · J = {t(np.array([41.0, 52.0, 63.0]))}" in text
+    assert x.grad.tolist() == [41.0, 52.0, 63.0]  # what the stepper's backward stored
+
+
+def _indent_free(text: str) -> str:
+    return " ".join(text.split())
