@@ -344,6 +344,7 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if inputs is not None:
         targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        targets = list({id(t): t for t in targets}.values())  # each tensor once
         found = grad(tensors, targets, grad_tensors, retain_graph, create_graph,
                      allow_unused=True, materialize_grads=True)
         for leaf, g in zip(targets, found):

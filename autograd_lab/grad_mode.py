@@ -32,11 +32,14 @@ class _Mode:
     """Sets ``STATE`` on entry and restores it on exit; as a decorator, around every call."""
 
     enabled = True
-    inference = False
+    inference = None  # None leaves inference mode as it is (only inference_mode sets it)
+    _args: tuple = ()  # what a decorator passes to a fresh instance around each call
 
     def __enter__(self):
         self._saved = (STATE.enabled, STATE.inference)
-        STATE.enabled, STATE.inference = self.enabled, self.inference or STATE.inference
+        STATE.enabled = self.enabled
+        if self.inference is not None:
+            STATE.inference = self.inference
         return None
 
     def __exit__(self, *exc_info) -> bool:
@@ -50,8 +53,6 @@ class _Mode:
                 return func(*args, **kwargs)
 
         return wrapper
-
-    _args: tuple = ()
 
     def __repr__(self) -> str:
         return f"<torch.autograd.grad_mode.{type(self).__name__} object>"

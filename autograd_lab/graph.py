@@ -103,10 +103,15 @@ def _reads(rule) -> set:
     instructions = list(dis.get_instructions(rule))
     read = set()
     for i, ins in enumerate(instructions):
-        if ins.opname == "LOAD_FAST" and ins.argval in params:
-            after = instructions[i + 1] if i + 1 < len(instructions) else None
-            if not (after and after.opname == "LOAD_ATTR" and after.argval in _METADATA):
-                read.add(ins.argval)
+        if not ins.opname.startswith("LOAD_FAST"):  # also 3.13's LOAD_FAST_LOAD_FAST pairs
+            continue
+        names = ins.argval if isinstance(ins.argval, tuple) else (ins.argval,)
+        after = instructions[i + 1] if i + 1 < len(instructions) else None
+        only_metadata = after is not None and after.opname == "LOAD_ATTR" and (
+            after.argval in _METADATA)
+        for k, name in enumerate(names):
+            if name in params and not (only_metadata and k == len(names) - 1):
+                read.add(name)
     return read
 
 

@@ -31,13 +31,14 @@ RULES = {
     "MulBackward0": (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
     "DivBackward0": (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / (y * y)),
     "NegBackward0": (lambda g, ans, x: -g,),
+    "RemainderBackward0": (lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y)),
     "ReciprocalBackward0": (lambda g, ans, x: -g * ans * ans,),
     "PowBackward0": (lambda g, ans, x, exponent: _pow_grad(g, x, exponent),),
-    "PowBackward1": (
-        lambda g, ans, x, y: g * y * x ** (y - 1),
-        lambda g, ans, x, y: g * ans * np.log(x),
+    "PowBackward1": (  # zero where the exponent is 0, and where a 0 base meets y >= 0
+        lambda g, ans, x, y: _where(y == 0, 0.0, g * y * x ** (y - 1)),
+        lambda g, ans, x, y: _where((x == 0) & (y >= 0), 0.0, g * ans * np.log(x)),
     ),
-    "PowBackward2": (lambda g, ans, x, base: g * ans * np.log(base),),
+    "PowBackward2": (lambda g, ans, x, base: _pow_base_grad(g, ans, x, base),),
     # elementwise functions
     "ExpBackward0": (lambda g, ans, x: g * ans,),
     "LogBackward0": (lambda g, ans, x: g / x,),
@@ -177,6 +178,23 @@ def _pow_grad(g, x, exponent):
     return g * exponent * x ** (exponent - 1)
 
 
+def _pow_base_grad(g, ans, x, base):
+    """d(base ** x)/dx = base ** x * log(base); 0 for a 0 base where x >= 0, as PyTorch."""
+    if base == 0:
+        return _where(x >= 0, 0.0, g * ans * -math.inf)
+    return g * ans * math.log(base)
+
+
+def _where(condition, a, b):
+    """``a`` where ``condition`` holds, else ``b``: numpy's where, or on tensors the recorded
+    ``torch.where`` (double backward)."""
+    if any(hasattr(v, "grad_fn") for v in (condition, a, b)):
+        from .tensor import where
+
+        return where(condition, a, b)
+    return np.where(condition, a, b)
+
+
 def _inside(x, low, high):
     """1 where clamp let x through (bounds included), else 0."""
     mask = True
@@ -193,8 +211,10 @@ def _norm_grad(g, ans, x, ord, dim, keepdim):
         return g * np.sign(x)
     if ord == 2:
         return g * x / (ans + (ans == 0))  # x is all zeros where the norm is 0: gradient 0
-    if ord == float("inf"):
-        return g * (np.abs(x) == ans) / (np.abs(x) == ans).sum()
+    if ord in (math.inf, -math.inf):  # to the largest (smallest) |x|; ties share
+        hits = np.abs(x) == ans
+        count = hits.sum(axis=dim, keepdims=True) if _is_array(hits) else hits.sum(dim, True)
+        return g * np.sign(x) * hits / count
     return g * np.sign(x) * np.abs(x) ** (ord - 1) / ans ** (ord - 1)
 
 

@@ -187,6 +187,8 @@ def _binary(a, b, ufunc, name: str, params=None):
                 return _binary(a, b, ufunc, name, params)
         bd = b
         same = ad.dtype.kind == "f" or (isinstance(b, builtins.int) and ad.dtype.kind in "iu")
+        if same and ad.dtype.kind in "iu" and ad.dtype.itemsize < 8:  # wraps around, as in C
+            bd = np.array(b).astype(ad.dtype)
     if not same or (ufunc is np.true_divide and ad.dtype.kind != "f"):
         common = result_type(a, b)
         if ufunc is np.true_divide and not common.is_floating_point:
@@ -234,6 +236,9 @@ def _dims(dim, ndim: int) -> tuple:
     if dim is None:
         return tuple(range(ndim))
     dims = sorted(_dim(d, ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,)))
+    for a, b in zip(dims, dims[1:]):
+        if a == b:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
     return tuple(dims) if ndim else ()
 
 
@@ -326,6 +331,14 @@ class Tensor:
                                 f"of type {type(value).__name__}")
             if value.shape != self.shape:
                 raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_NAMES[value.dtype.name]}' "
+                    f"to a tensor with grad_dtype '{self.dtype.legacy_name[:-6]}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+                    "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
         self._grad = value
 
     @property
@@ -377,7 +390,10 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def contiguous(self) -> Tensor:
-        return self
+        """Itself when its values are laid out row by row; else such a copy (CloneBackward0)."""
+        if self._data.flags.c_contiguous:
+            return self
+        return _record(np.ascontiguousarray(self._data), "CloneBackward0", (self,))
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]
@@ -540,9 +556,7 @@ class Tensor:
         return _binary(self, other, np.floor_divide, "NotImplemented")
 
     def __mod__(self, other):
-        other = _operand(other)
-        bd = other._data if isinstance(other, Tensor) else other
-        return _new(np.remainder(self._data, bd))
+        return _binary(self, other, np.remainder, "RemainderBackward0")
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -577,16 +591,25 @@ class Tensor:
         return self.abs()
 
     def __invert__(self):
+        if self._data.dtype.kind not in "biu":
+            raise TypeError(f"~ (bitwise not) is only supported for integer and bool tensors, "
+                            f"not {self.dtype}")
         return _new(~self._data)
 
+    def _bitwise(self, other, ufunc, name: str):
+        if self._data.dtype.kind not in "biu":
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{self.dtype.legacy_name[:-6]}'")
+        return _compare(self, other, ufunc)
+
     def __and__(self, other):
-        return _compare(self, other, np.bitwise_and)
+        return self._bitwise(other, np.bitwise_and, "bitwise_and")
 
     def __or__(self, other):
-        return _compare(self, other, np.bitwise_or)
+        return self._bitwise(other, np.bitwise_or, "bitwise_or")
 
     def __xor__(self, other):
-        return _compare(self, other, np.bitwise_xor)
+        return self._bitwise(other, np.bitwise_xor, "bitwise_xor")
 
     def __eq__(self, other):
         return _compare(self, other, np.equal)
@@ -690,12 +713,12 @@ class Tensor:
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None):
         dim = axis if dim is None else dim
         data = self._data if dtype is None else self._data.astype(dtype.numpy)
-        if data.dtype.kind in "biu":
+        if data.dtype.kind in "biu" and dtype is None:  # integers sum as int64
             data = data.astype(np.int64)
         if dim is None:
-            return _record(np.add.reduce(data, None), "SumBackward0", (self,))
+            return _record(np.add.reduce(data, None, data.dtype), "SumBackward0", (self,))
         dims = _dims(dim, self.ndim)
-        return _record(np.asarray(data.sum(axis=dims, keepdims=keepdim)), "SumBackward1",
+        return _record(np.add.reduce(data, dims, data.dtype, keepdims=keepdim), "SumBackward1",
                        (self,), {"dim": dims, "keepdim": keepdim})
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
@@ -760,6 +783,8 @@ class Tensor:
             data = np.sqrt((x * x).sum(axis=dims, keepdims=keepdim))
         elif ord == float("inf"):
             data = absx.max(axis=dims, keepdims=keepdim)
+        elif ord == -float("inf"):
+            data = absx.min(axis=dims, keepdims=keepdim)
         else:
             data = (absx ** ord).sum(axis=dims, keepdims=keepdim) ** (1 / ord)
         return _record(np.asarray(data, dtype=x.dtype), "LinalgVectorNormBackward0", (self,),
@@ -770,15 +795,24 @@ class Tensor:
         return matmul(self, other)
 
     def mm(self, other):
-        if self.ndim != 2 or _operand(other).ndim != 2:
-            raise RuntimeError("self must be a matrix" if self.ndim != 2 else
-                               "mat2 must be a matrix")
-        return matmul(self, other)
+        return self._checked_matmul(other, (2, 2), "self must be a matrix", "mat2 must be a matrix")
 
     def dot(self, other):
-        return matmul(self, other)
+        return self._checked_matmul(other, (1, 1), "1D tensors expected, but got {}D and {}D "
+                                    "tensors", None)
 
     def mv(self, other):
+        return self._checked_matmul(other, (2, 1), "vector + matrix @ vector expected, got {}, "
+                                    "{}", None)
+
+    def _checked_matmul(self, other, ranks: tuple, message: str, second: str | None):
+        """``mm``/``dot``/``mv``: ``matmul`` restricted to one pair of ranks."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"expected Tensor as argument 2, but got {type(other).__name__}")
+        if (self.ndim, other.ndim) != ranks:
+            if second is not None and self.ndim == ranks[0]:
+                raise RuntimeError(second)
+            raise RuntimeError(message.format(self.ndim, other.ndim))
         return matmul(self, other)
 
     # ---------------------------------------------------------------- shapes (views)
@@ -850,6 +884,13 @@ class Tensor:
 
     def permute(self, *dims):
         dims = tuple(_dim(d, self.ndim) for d in _shape_arg(dims))
+        if len(dims) != self.ndim:
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
+                               f"does not match the length of the desired ordering of dimensions "
+                               f"i.e. input.dim() = {self.ndim} is not equal to len(dims) = "
+                               f"{len(dims)}")
+        if len(set(dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
         return self._view(self._data.transpose(dims), "PermuteBackward0", {"dims": dims})
 
     def unsqueeze(self, dim):
@@ -866,6 +907,10 @@ class Tensor:
     def expand(self, *shape):
         shape = _shape_arg(shape)
         lead = len(shape) - self.ndim
+        if any(s == -1 for s in shape[:lead]):
+            at = shape.index(-1)
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                               f"non-existing dimension {at}")
         full = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
         try:
             data = np.broadcast_to(self._data, full)
@@ -1065,7 +1110,7 @@ class Tensor:
                                "in-place operation.")  # x[i] = v writes through a view of x
         if not (STATE.enabled and (self._requires_grad or _any_requires_grad(value))):
             self._check_inplace()
-            self._data[index] = value._data if isinstance(value, Tensor) else value
+            _assign(self._data, index, value)
             _counter(self)[0] += 1
             return
         self._inplace(lambda old: _copy_slices(old, value, index), value)
@@ -1084,6 +1129,9 @@ class Tensor:
 
 
 _CPU = "cpu"
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}  # the C++ type names in PyTorch's messages
 
 
 class _GradKeeper:
@@ -1250,7 +1298,10 @@ def minimum(a, b):
 def where(condition, x, y):
     """``torch.where(condition, x, y)``: x where condition holds, else y."""
     x, y = _operand(x), _operand(y)
-    cond = condition._data.astype(bool) if isinstance(condition, Tensor) else np.asarray(condition)
+    if isinstance(condition, Tensor) and condition._data.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype.legacy_name[:-6]}")
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition, bool)
     xt = x if isinstance(x, Tensor) else None
     yt = y if isinstance(y, Tensor) else None
     common = result_type(x, y)
@@ -1268,8 +1319,23 @@ def scatter_into(g: Tensor, shape, index) -> Tensor:
 
 def _copy_slices(old: Tensor, value, index) -> Tensor:
     data = old._data.copy()
-    data[index] = value._data if isinstance(value, Tensor) else value
+    _assign(data, index, value)
     return _record(data, "CopySlices", (old, value), {"index": index})
+
+
+def _assign(data: np.ndarray, index, value) -> None:
+    """``data[index] = value`` with PyTorch's errors instead of numpy's."""
+    values = value._data if isinstance(value, Tensor) else value
+    try:
+        data[index] = values
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension")) from None
+    except ValueError:
+        target, source = list(np.shape(data[index])), list(np.shape(values))
+        raise RuntimeError(f"The expanded size of the tensor ({target[-1] if target else 1}) "
+                           f"must match the existing size ({source[-1] if source else 1}) at "
+                           f"non-singleton dimension {max(len(target) - 1, 0)}.  Target sizes: "
+                           f"{target}.  Tensor sizes: {source}") from None
 
 
 def _any_requires_grad(x) -> bool:
@@ -1364,6 +1430,7 @@ _UFUNC_OPS = {
     np.sin: Tensor.sin,
     np.cos: Tensor.cos,
     np.tanh: Tensor.tanh,
+    np.floor: lambda t: _new(np.floor(t._data)),  # piecewise constant: no gradient
     np.maximum: maximum,
     np.minimum: minimum,
     np.equal: Tensor.__eq__,

@@ -79,6 +79,8 @@ CASES = {
     "MulBackward0": Case(lambda x, y: x * y, broadcasting()),
     "DivBackward0": Case(lambda x, y: x / y, broadcasting(), away_from_zero),
     "NegBackward0": Case(lambda x: -x, one()),
+    # x/y stays in (1.5, 2): floor(x / y) = 1 all around, away from the jumps
+    "RemainderBackward0": Case(lambda x, y: (x * 0.2 + 5.5) % (y * 0.1 + 3.2), broadcasting()),
     "ReciprocalBackward0": Case(lambda x: x.reciprocal(), one(), away_from_zero),
     "PowBackward0": Case(lambda x: x ** 3.5, one(), positive),
     "PowBackward1": Case(lambda x, y: x ** y, broadcasting(), positive),
@@ -270,3 +272,23 @@ def test_index_put_backward_in_double_backward():
     assert "IndexPutBackward0" in _names_in_graph(g)
     (h,) = torch.autograd.grad(g.sum(), x)
     assert h.tolist() == [4.0, 0.0, 2.0]  # d/dx of (4x0, 0, 2x2): the repeated index counts twice
+
+
+@pytest.mark.parametrize("name, mask, saved_inputs, saves_output", [
+    ("AddBackward0", 0b11, (), False),  # sizes only: a second backward works
+    ("SumBackward0", 0b1, (), False),
+    ("MeanBackward1", 0b1, (), False),
+    ("MulBackward0", 0b01, (1,), False),  # x's gradient g * y needs y only
+    ("MulBackward0", 0b11, (0, 1), False),
+    ("ExpBackward0", 0b1, (), True),  # g * ans: the output, not the input
+    ("LogBackward0", 0b1, (0,), False),
+    ("MmBackward0", 0b10, (0,), False),
+    ("TanhBackward0", 0b1, (), True),
+])
+def test_what_each_node_saves(name, mask, saved_inputs, saves_output):
+    """Read from the rules' bytecode; this pins it on every Python version CI runs."""
+    from autograd_lab.graph import NODES
+
+    positions, out, saves = NODES[name].saved_for[mask]
+    assert (positions, out, saves) == (saved_inputs, saves_output,
+                                      bool(saved_inputs) or saves_output)

@@ -2503,6 +2503,107 @@ for r in [x + c, c + 1, c * x, (c * 2) @ c, x.detach() * c]:
 # Each case is one cell, preceded by the statements of the earlier cells it depends on; it runs as
 # a notebook cell, so a trailing expression is displayed as the document's Out[] shows it.
 
+G = "edge_cases"
+
+add(G, "pow_gradients_at_zero", r"""
+x = torch.tensor([0., 2., 0.], requires_grad=True)
+y = torch.tensor([2., 2., 0.], requires_grad=True)
+(x ** y).sum().backward()
+print(x.grad, y.grad)
+e = torch.tensor([2., 0.], requires_grad=True)
+(0 ** e).sum().backward()
+print(e.grad)
+""")
+
+add(G, "infinity_norms", r"""
+x = torch.tensor([[1., -2.], [-3., 2.5]], requires_grad=True)
+x.norm(float('inf'), dim=1).sum().backward()
+print(x.grad)
+v = torch.tensor([1., -3.], requires_grad=True)
+n = v.norm(float('inf')); n.backward()
+print(n, v.grad)
+print(torch.tensor([3., 2.]).norm(-float('inf')))
+""")
+
+add(G, "remainder_records_its_gradient", r"""
+x = torch.tensor([1.5, 2.5], requires_grad=True)
+r = x % 2
+print(r)
+(x + r).sum().backward()
+print(x.grad)
+""")
+
+add(G, "small_integer_overflow_wraps", r"""
+print(torch.tensor([1], dtype=torch.int8) + 1000)
+print(torch.tensor([0], dtype=torch.uint8) + (-1))
+""")
+
+add(G, "bitwise_on_floats", r"""
+torch.tensor([1., 2.]) & torch.tensor([1., 0.])
+""")
+
+add(G, "grad_assignment_checks", r"""
+x = torch.tensor([1., 2.], requires_grad=True)
+x.grad = torch.tensor([1, 2])
+""")
+
+add(G, "setitem_errors", r"""
+x = torch.zeros(3)
+try:
+    x[5] = 1.
+except IndexError as e:
+    print("IndexError:", e)
+x[:] = torch.ones(2)
+""")
+
+add(G, "repeated_dims_and_permute", r"""
+t = torch.ones(2, 3)
+for f in (lambda: t.sum(dim=(0, 0)), lambda: t.permute(0), lambda: t.permute(0, 0)):
+    try:
+        f()
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+""")
+
+add(G, "expand_with_a_leading_minus_one", r"""
+torch.ones(3).expand(-1, 3)
+""")
+
+add(G, "dot_and_mv_need_their_ranks", r"""
+M = torch.ones(2, 2)
+for f in (lambda: torch.dot(M, M), lambda: M.dot(torch.ones(2))):
+    try:
+        f()
+    except RuntimeError as e:
+        print("RuntimeError:", e)
+print(M.mv(torch.ones(2)))
+""")
+
+add(G, "where_needs_a_bool_condition", r"""
+torch.where(torch.tensor([1., 0.]), torch.ones(2), torch.zeros(2))
+""")
+
+add(G, "sum_with_a_dtype_and_contiguous", r"""
+print(torch.tensor([1, 2]).sum(dtype=torch.int32))
+x = torch.arange(6.).reshape(2, 3).requires_grad_()
+v = x.t().contiguous().view(6)
+print(v, x.t().is_contiguous(), x.t().contiguous().is_contiguous())
+""")
+
+add(G, "backward_inputs_listed_twice", r"""
+x = torch.tensor([1., 2.], requires_grad=True)
+(x * 3).sum().backward(inputs=[x, x])
+print(x.grad)
+""")
+
+add(G, "inference_mode_nested_off", r"""
+with torch.inference_mode():
+    with torch.inference_mode(False):
+        print(torch.is_inference_mode_enabled(), torch.ones(1).is_inference())
+    print(torch.is_inference_mode_enabled())
+""")
+
+
 G = "doc_fixed"
 
 # doc 000 "Deep Learning With PyTorch 3 - Autograd" (Jupyter, Out[] display)
