@@ -272,7 +272,7 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
     elif create_graph:
         leaf._grad = leaf._grad + g
     else:  # in place: .grad stays the same tensor object, as in PyTorch
-        leaf._grad._data += g._data if isinstance(g, Tensor) else g
+        leaf._grad._data += g  # without create_graph, gradients are arrays
     return Step(node, g, (), leaf, _snapshot(leaf._grad))
 
 
@@ -310,10 +310,10 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
             if g._data.shape != out._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
                                    f"{g.shape!r} and output[{i}] has a shape of {out.shape!r}.")
-            seed = g._data.astype(out._data.dtype, copy=False)
-            if create_graph:
+            if create_graph:  # the seed joins the recorded backward graph as it is
                 seeds.append(g if g._data.dtype == out._data.dtype else g.to(out.dtype))
                 continue
+            seed = g._data.astype(out._data.dtype, copy=False)
         seeds.append(_new(seed) if create_graph else seed)
     return outputs, seeds
 

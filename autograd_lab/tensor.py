@@ -264,9 +264,6 @@ class Tensor:
     __module__ = "torch"
     __array_priority__ = 1000
 
-    def __new__(cls, *args, **kwargs):
-        return object.__new__(cls)
-
     def __init__(self, *data):
         """``torch.Tensor(data)`` or ``torch.Tensor(2, 3)``: a float32 leaf (legacy constructor)."""
         if len(data) == 1 and not isinstance(data[0], builtins.int):
