@@ -273,7 +273,7 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
         leaf._grad = leaf._grad + g
     else:  # in place: .grad stays the same tensor object, as in PyTorch
         leaf._grad._data += g  # without create_graph, gradients are arrays
-    return Step(node, g, (), leaf, _snapshot(leaf._grad))
+    return _step(Step, (node, g, (), leaf, _snapshot(leaf._grad)))
 
 
 def _snapshot(grad: Tensor | None):
@@ -291,9 +291,12 @@ def _copy_node(g: Tensor) -> Tensor:
 
 def _seeds(outputs, grad_outputs, create_graph: bool):
     """Check the outputs and their starting gradients (ones for one-element outputs)."""
-    if grad_outputs is None and not create_graph and isinstance(outputs, Tensor):
-        if outputs._requires_grad and outputs._data.size == 1:  # the usual loss.backward()
-            return (outputs,), (_ones(outputs._data.shape, outputs._data.dtype),)
+    if not create_graph and isinstance(outputs, Tensor) and outputs._requires_grad:
+        data = outputs._data  # the usual loss.backward() and y.backward(v): one output
+        if grad_outputs is None and data.size == 1:
+            return (outputs,), (_ones(data.shape, data.dtype),)
+        if isinstance(grad_outputs, Tensor) and grad_outputs._data.shape == data.shape:
+            return (outputs,), (grad_outputs._data.astype(data.dtype, copy=False),)
     outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = (grad_outputs,) * len(outputs) if grad_outputs is None else (grad_outputs,)
