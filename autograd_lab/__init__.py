@@ -1,9 +1,9 @@
 """autograd_lab: PyTorch's autograd, rebuilt small on numpy so it can be read and watched.
 
 ``import autograd_lab as torch`` runs the classic autograd tutorials unchanged and prints
-what PyTorch 2.13 prints. The core is five modules: ``tensor`` (the Tensor and its ops),
-``rules`` (the derivative table), ``graph`` (grad_fn nodes), ``autograd`` (the backward
-walk, as a generator of steps) and ``grad_mode``.
+what PyTorch 2.13 prints. The core is six modules: ``tensor`` (the Tensor and its ops),
+``indexing``, ``rules`` (the derivative table), ``graph`` (grad_fn nodes), ``autograd`` (the
+backward walk, as a generator of steps) and ``grad_mode``.
 """
 
 import warnings as _warnings

@@ -245,7 +245,7 @@ def _at(dim, index):
 def _scatter(g, shape, index):
     """The gradient of indexing: ``g`` put back at ``index`` of zeros; repeats add up."""
     if not _is_array(g):
-        from .tensor import scatter_into  # double backward: a recorded op
+        from .indexing import scatter_into  # double backward: a recorded op
 
         return scatter_into(g, shape, index)
     out = np.zeros(shape, dtype=g.dtype)
