@@ -21,6 +21,7 @@ from .dtypes import result_type
 from .grad_mode import STATE
 from .graph import NODES, RemovableHandle, accumulator
 from .printing import format_tensor
+from .rules import _count
 
 
 class Size(tuple):
@@ -728,8 +729,8 @@ class Tensor:
         if dim is None:  # a sum in the input's dtype, then a division (as numpy's mean does)
             return _record(np.add.reduce(data, None) / data.size, "MeanBackward0", (self,))
         dims = _dims(dim, self.ndim)
-        count = int(np.prod([data.shape[d] for d in dims]))
-        return _record(np.add.reduce(data, dims, keepdims=keepdim) / count, "MeanBackward1",
+        return _record(np.add.reduce(data, dims, keepdims=keepdim) / _count(data.shape, dims),
+                       "MeanBackward1",
                        (self,), {"dim": dims, "keepdim": keepdim})
 
     def max(self, dim=None, keepdim=False):
@@ -963,19 +964,19 @@ class Tensor:
     def cpu(self):
         return self
 
+    # new_*: the factories of creation.py, with this tensor's dtype by default
     def new_tensor(self, data, dtype=None, requires_grad=False):
-        from .creation import tensor
-
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+        return creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, requires_grad=False):
-        return _filled(1, size, dtype or self.dtype, requires_grad)
+        return creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, requires_grad=False):
-        return _filled(0, size, dtype or self.dtype, requires_grad)
+        return creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, requires_grad=False):
-        return _filled(fill_value, (size,), dtype or self.dtype, requires_grad)
+        return creation.full(size, fill_value, dtype=dtype or self.dtype,
+                             requires_grad=requires_grad)
 
     # ---------------------------------------------------------------- in place
     def _check_inplace(self) -> None:
@@ -1139,9 +1140,8 @@ def _init_leaf(t: Tensor, values: np.ndarray, requires_grad: bool = False) -> Te
 
 
 def _rebuild(data, requires_grad):
-    t = _new(data)
-    t._requires_grad = requires_grad
-    return t
+    """Unpickle a tensor (``__reduce_ex__``): a leaf again."""
+    return _init_leaf(_allocate(Tensor), data, requires_grad)
 
 
 def _floating(data: np.ndarray) -> np.ndarray:
@@ -1292,13 +1292,6 @@ def _any_requires_grad(x) -> bool:
     return isinstance(x, Tensor) and x._requires_grad
 
 
-def _filled(value, size, dtype, requires_grad) -> Tensor:
-    t = _new(np.full(_shape_arg(size), value, dtype=dtype.numpy))
-    if requires_grad:
-        t.requires_grad_()
-    return t
-
-
 def _to_nested(data):
     if isinstance(data, Tensor):
         return data._data
@@ -1336,4 +1329,4 @@ _UFUNC_OPS = {
 }
 
 
-from . import autograd, indexing  # noqa: E402  (they build on this module)
+from . import autograd, creation, indexing  # noqa: E402  (they build on this module)
