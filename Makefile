@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: test test-core lab bench lint format clean system
 
@@ -43,8 +42,13 @@ test-core:
 	  tests/test_rules.py tests/test_engine.py tests/test_printing.py tests/test_random.py \
 	  tests/test_spec_examples.py tests/test_isolation.py
 
+# JupyterLab on 127.0.0.1 with a fresh token, on the index lesson, in your own copy of the
+# lessons (my_lessons/: never overwritten; `$(BIN)/autograd-lab reset N --dir my_lessons`
+# restores lesson N and keeps your version beside it).
+LESSONS_DIR ?= my_lessons
+PORT ?= 8888
 lab: $(READY) system
-	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+	$(BIN)/autograd-lab lab --dir $(LESSONS_DIR) --port $(PORT)
 
 bench: $(READY)
 	$(BIN)/python benchmarks/engine.py

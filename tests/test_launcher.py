@@ -1,0 +1,160 @@
+"""``autograd-lab``: the learner's copy is never overwritten, reset keeps the old version, and
+JupyterLab starts on 127.0.0.1 behind a token, with clear messages when something is wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from autograd_lab import launcher
+
+PRISTINE = launcher.pristine_lessons()
+
+
+def _edit(path: Path, text: str) -> None:
+    notebook = json.loads(path.read_text())
+    notebook["cells"][0]["source"] = text
+    path.write_text(json.dumps(notebook))
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograd_lab", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=60)
+
+
+def test_lessons_copies_every_lesson_and_never_overwrites_the_learners_work(tmp_path):
+    dest = tmp_path / "mine"
+    result = _cli("lessons", str(dest))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in dest.glob("*.ipynb"))
+    assert names == sorted(p.name for p in launcher.lesson_files(PRISTINE))
+    assert "00_index.ipynb" in names
+    _edit(dest / "01_tensors_that_track_history.ipynb", "my notes")
+    (dest / "00_index.ipynb").unlink()
+    result = _cli("lessons", str(dest))
+    assert "Copied 1 lessons" in result.stdout and "kept your" in result.stdout
+    kept = json.loads((dest / "01_tensors_that_track_history.ipynb").read_text())
+    assert kept["cells"][0]["source"] == "my notes"
+    assert (dest / "00_index.ipynb").read_bytes() == (PRISTINE / "00_index.ipynb").read_bytes()
+
+
+def test_reset_restores_the_lesson_and_keeps_the_learners_version_beside_it(tmp_path):
+    launcher.copy_lessons(tmp_path)
+    lesson = tmp_path / "01_tensors_that_track_history.ipynb"
+    _edit(lesson, "my answers")
+    mine = lesson.read_bytes()
+    result = _cli("reset", "1", "--dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert lesson.read_bytes() == (PRISTINE / lesson.name).read_bytes()
+    backups = list(tmp_path.glob("01_tensors_that_track_history.before-reset-*.ipynb"))
+    assert [b.read_bytes() for b in backups] == [mine]
+    assert str(backups[0]) in result.stdout
+    _cli("reset", "01_tensors_that_track_history", "--dir", str(tmp_path))  # twice: two backups
+    assert len(list(tmp_path.glob("01_*.before-reset-*.ipynb"))) == 2
+
+
+def test_the_pristine_lessons_are_untouched_by_copy_and_reset(tmp_path):
+    before = {p.name: p.read_bytes() for p in launcher.lesson_files(PRISTINE)}
+    launcher.copy_lessons(tmp_path)
+    _edit(tmp_path / "00_index.ipynb", "changed")
+    launcher.reset_lesson("0", tmp_path)
+    assert {p.name: p.read_bytes() for p in launcher.lesson_files(PRISTINE)} == before
+
+
+def test_clear_messages_for_what_the_user_can_fix(tmp_path, monkeypatch):
+    result = _cli("reset", "42", "--dir", str(tmp_path))
+    assert result.returncode == 2 and "there is no lesson '42'" in result.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        port = busy.getsockname()[1]
+        with pytest.raises(launcher.LaunchError, match=f"port {port} .* is in use.*--port"):
+            launcher.check_port("127.0.0.1", port)
+
+    def refuse(*_):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(launcher.shutil, "copyfile", refuse)
+    with pytest.raises(launcher.LaunchError, match="cannot write to .*--dir"):
+        launcher.copy_lessons(tmp_path / "locked")
+    monkeypatch.setattr(launcher.shutil, "which", lambda _: None)
+    assert re.search(r"apt-get install graphviz.*conda.*brew", launcher.graphviz_warning())
+
+
+def test_jupyterlab_is_told_one_address_and_a_token():
+    command = launcher.lab_command(Path("/tmp/x"), "127.0.0.1", 8888, "abc", False)
+    assert "--ServerApp.ip=127.0.0.1" in command and "--IdentityProvider.token=abc" in command
+    assert "--ServerApp.port_retries=0" in command
+    assert "--LabApp.default_url=/lab/tree/00_index.ipynb" in command
+    with pytest.raises(launcher.LaunchError, match="without a token"):
+        launcher.lab_command(Path("/tmp/x"), "127.0.0.1", 8888, "", False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except urllib.error.URLError:  # not listening (yet)
+        return 0
+
+
+@pytest.mark.skipif(not launcher.shutil.which("jupyter-lab")
+                    and not Path(sys.executable).with_name("jupyter-lab").exists(),
+                    reason="JupyterLab (the [lessons] extra) is not installed")
+def test_lab_serves_the_working_copy_on_localhost_behind_a_token(tmp_path):
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "autograd_lab", "lab", "--dir", str(tmp_path / "mine"),
+         "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        url = None
+        deadline = time.time() + 60
+        while time.time() < deadline and url is None:
+            line = server.stdout.readline()
+            match = re.search(r"Open the lessons at (\S+)", line)
+            url = match and match.group(1)
+        assert url and url.startswith(f"http://127.0.0.1:{port}/lab/tree/00_index.ipynb?token=")
+        token = url.split("token=")[1]
+        assert len(token) >= 24
+        base = f"http://127.0.0.1:{port}"
+        while time.time() < deadline and _status(f"{base}/api/status?token={token}") != 200:
+            time.sleep(0.3)
+        assert _status(f"{base}/api/status?token={token}") == 200
+        assert _status(f"{base}/api/status") == 403  # no token, no entry
+        assert _status(f"{base}/api/contents/00_index.ipynb?token={token}") == 200
+        assert (tmp_path / "mine" / "00_index.ipynb").exists()
+        with pytest.raises(OSError):  # not reachable on another address of this machine
+            socket.create_connection((_another_address(), port), timeout=2).close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _another_address() -> str:
+    """An address of this machine other than loopback (or a reserved one if there is none)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+        except OSError:
+            address = "127.0.0.1"
+    return address if not address.startswith("127.") else "192.0.2.1"
