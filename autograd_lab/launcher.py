@@ -101,6 +101,17 @@ def reset_lesson(name: str, dest: Path, source: Path | None = None) -> tuple[Pat
     return target, backup
 
 
+def trust(notebooks: list[Path]) -> None:
+    """Mark freshly copied lessons trusted (as ``jupyter trust`` does), so JupyterLab shows their
+    committed drawings before they are run."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary()
+    for path in notebooks:
+        notary.sign(nbformat.read(path, as_version=4))
+
+
 def graphviz_warning() -> str | None:
     if shutil.which("dot"):
         return None
@@ -141,6 +152,7 @@ def lab(folder: Path, ip: str, port: int, open_browser: bool) -> int:
             from error
     copied, _ = copy_lessons(folder)
     if copied:
+        trust([folder / name for name in copied])
         print(f"Copied {len(copied)} lessons into {folder}")
     print(f"Your lessons: {folder} (the originals stay untouched; "
           "'autograd-lab reset LESSON' restores one)")

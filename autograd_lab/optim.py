@@ -37,17 +37,24 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """``p -= lr * (grad + weight_decay * p)``, with an optional momentum buffer."""
+    """``p -= lr * (grad + weight_decay * p)``, with an optional momentum buffer.
+
+    ``foreach``, ``differentiable`` and ``fused`` choose PyTorch's kernels; they are kept (and
+    printed) as PyTorch keeps them, and change nothing here.
+    """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False):
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False,
+                 fused: bool | None = None):
         if lr < 0:
             raise ValueError(f"Invalid learning rate: {lr}")
         if momentum < 0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def step(self, closure=None):
         """Update every parameter that has a gradient (under ``no_grad``, as PyTorch does)."""

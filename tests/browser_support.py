@@ -1,16 +1,17 @@
 """Helpers for the real-browser test: a throwaway JupyterLab server, and Chromium to drive it.
 
-The server binds 127.0.0.1 on a free port with a random token, keeps its config, data, runtime
-and IPython dirs in a temporary directory and serves a scratch copy of ``notebooks/`` (Lab writes
-checkpoints and autosaves into the folder it serves). ``JupyterLab.stop()`` sends SIGTERM, then
-kills; the kernels it started go with it.
+The server is started the way ``make lab`` starts it, with ``autograd-lab lab``: on 127.0.0.1, a
+free port and the random token the command prints, serving the working copy of the lessons it
+makes (in a temporary directory: Lab writes checkpoints and autosaves into the folder it serves).
+Its config, data, runtime and IPython dirs are temporary too. ``JupyterLab.stop()`` sends
+SIGTERM, then kills; the kernels it started go with it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
+import re
 import shutil
 import signal
 import socket
@@ -58,13 +59,11 @@ def free_port() -> int:
 class JupyterLab:
     """A JupyterLab server on 127.0.0.1 serving a scratch copy of the notebooks."""
 
-    def __init__(self, workdir: Path, notebooks: Path = NOTEBOOKS):
+    def __init__(self, workdir: Path):
         self.workdir = Path(workdir)
-        self.root = self.workdir / "notebooks"
-        shutil.copytree(notebooks, self.root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        self.root = self.workdir / "my_lessons"
         self.port = free_port()
-        self.token = secrets.token_hex(24)
+        self.token = ""  # the one autograd-lab prints
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = self.workdir / "jupyterlab.log"
         self.process: subprocess.Popen | None = None
@@ -81,40 +80,45 @@ class JupyterLab:
         labconfig.mkdir(exist_ok=True)
         (labconfig / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+        # Every cell rendered at once (Lab otherwise draws only what is in view).
+        settings = self.workdir / "lab-settings"
+        tracker = settings / "@jupyterlab" / "notebook-extension"
+        tracker.mkdir(parents=True, exist_ok=True)
+        (tracker / "tracker.jupyterlab-settings").write_text(json.dumps(
+            {"windowingMode": "none"}))
+        env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+        # The test drives Lab through its command registry.
+        (dirs["JUPYTER_CONFIG_DIR"] / "jupyter_lab_config.json").write_text(json.dumps(
+            {"LabApp": {"expose_app_in_browser": True}}))
         # The kernel is this interpreter's (the venv's): put its bin first on PATH.
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         env.pop("JUPYTER_PATH", None)
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
-    def start(self, timeout: float = 30.0) -> None:
-        env = self._env()
-        # A fresh data dir knows no signatures, so Lab would show the committed drawings as
-        # text until the cells run: trust the copies, as a learner's own notebooks are.
-        subprocess.run([sys.executable, "-m", "jupyter", "trust",
-                        *map(str, sorted(self.root.glob("*.ipynb")))],
-                       env=env, check=True, capture_output=True, timeout=60)
-        command = [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-            f"--port={self.port}", "--port-retries=0", f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
-            "--ServerApp.open_browser=False",
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")
+    def start(self, timeout: float = 60.0) -> None:
+        command = [sys.executable, "-m", "autograd_lab", "lab", "--dir", str(self.root),
+                   "--port", str(self.port), "--no-browser"]
         log = open(self.log_path, "wb")  # the child keeps its own handle
-        self.process = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log,
+        self.process = subprocess.Popen(command, cwd=self.workdir, env=self._env(), stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}:\n"
+                raise RuntimeError(f"autograd-lab lab exited with {self.process.returncode}:\n"
                                    + self.log_tail())
+            if not self.token:
+                found = re.search(r"Open the lessons at (\S+)",
+                                  self.log_path.read_text(errors="replace"))
+                expected = f"{self.base}/lab/tree/00_index.ipynb?token="
+                if found and not found.group(1).startswith(expected):
+                    raise RuntimeError(f"unexpected address: {found.group(1)}")
+                self.token = found.group(1).split("token=")[1] if found else ""
             try:
                 url = f"{self.base}/api/status?token={self.token}"
                 with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
+                    if self.token and response.status == 200:
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -130,7 +134,8 @@ class JupyterLab:
             text = self.log_path.read_text(errors="replace")
         except OSError:
             return "(no server log)"
-        return "\n".join(text.splitlines()[-lines:]).replace(self.token, "TOKEN")
+        text = "\n".join(text.splitlines()[-lines:])
+        return text.replace(self.token, "TOKEN") if self.token else text
 
     def stop(self) -> None:
         """SIGTERM the server (and its kernels, same process group), then kill what is left."""

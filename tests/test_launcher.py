@@ -120,7 +120,8 @@ def _status(url: str) -> int:
                     reason="JupyterLab (the [lessons] extra) is not installed")
 def test_lab_serves_the_working_copy_on_localhost_behind_a_token(tmp_path):
     port = _free_port()
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTER_DATA_DIR=str(tmp_path / "data"))
     server = subprocess.Popen(
         [sys.executable, "-m", "autograd_lab", "lab", "--dir", str(tmp_path / "mine"),
          "--port", str(port), "--no-browser"],
@@ -141,7 +142,13 @@ def test_lab_serves_the_working_copy_on_localhost_behind_a_token(tmp_path):
         assert _status(f"{base}/api/status?token={token}") == 200
         assert _status(f"{base}/api/status") == 403  # no token, no entry
         assert _status(f"{base}/api/contents/00_index.ipynb?token={token}") == 200
-        assert (tmp_path / "mine" / "00_index.ipynb").exists()
+        import nbformat
+        from nbformat.sign import NotebookNotary
+
+        notary = NotebookNotary(data_dir=str(tmp_path / "data"))
+        copies = sorted((tmp_path / "mine").glob("*.ipynb"))
+        assert copies and all(  # so Lab shows the committed drawings before a run
+            notary.check_signature(nbformat.read(p, as_version=4)) for p in copies)
         with pytest.raises(OSError):  # not reachable on another address of this machine
             socket.create_connection((_another_address(), port), timeout=2).close()
     finally:

@@ -190,7 +190,7 @@ def test_every_document_cell_has_its_place_in_a_lesson():
     lesson_cells = [_code_lines(c.source) for p in LESSONS for c in read(p).cells
                     if c.cell_type == "code"]
     documents = _document_cells()
-    assert len(documents) >= 70
+    assert len(documents) >= 60  # the five documents have 60 code cells
     missing = []
     for label, source in documents:
         needle = [line for line in _code_lines(source) if line != "importtorch"]

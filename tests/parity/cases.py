@@ -2199,6 +2199,12 @@ for step in range(4):
     print(step, w.data, w.grad)
 """)
 
+add(G, "sgd_repr", r"""
+w = torch.nn.Parameter(torch.tensor([1., -1.]))
+print(torch.optim.SGD([w], lr=0.1))
+print(torch.optim.SGD([w], lr=0.5, momentum=0.9, nesterov=True, foreach=False))
+""")
+
 add(G, "sgd_weight_decay", r"""
 w = torch.nn.Parameter(torch.tensor([2., -3.]))
 opt = torch.optim.SGD([w], lr=0.5, weight_decay=0.1)
