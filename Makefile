@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: test test-core lab bench lint format clean system
+.PHONY: test test-core lab html bench lint format clean system
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ PORT ?= 8888
 lab: $(READY) system
 	$(BIN)/autograd-lab lab --dir $(LESSONS_DIR) --port $(PORT)
 
+# A static site of every lesson in site/ (opens from disk, no network): graphs as SVG, each
+# stepper as all its frames, maths by a local MathJax.
+html: $(READY) system
+	rm -rf site
+	$(BIN)/python -m autograd_lab.export site
+
 bench: $(READY)
 	$(BIN)/python benchmarks/engine.py
 
@@ -60,4 +66,4 @@ format: $(READY)
 	$(BIN)/ruff format autograd_lab tests benchmarks
 
 clean:
-	rm -rf $(VENV) .venv-core .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-core .pytest_cache .hypothesis .ruff_cache *.egg-info site

@@ -22,6 +22,7 @@ import ast
 import base64
 import html
 import inspect
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -107,6 +108,10 @@ class BackwardStepper(widgets.VBox):
 
     Keyboard: Prev, Next, Reset and Play are buttons (Tab to them, Enter or Space to press);
     the slider, once focused, moves with the arrow keys (Home/End: first/last step).
+
+    With the environment variable ``AUTOGRAD_LAB_STATIC_STEPPERS`` set (non-empty, e.g. ``1``),
+    displaying a stepper shows ``self.static()``, all its frames, instead of the live widget:
+    ``python -m autograd_lab.export`` sets it for pages read with no kernel.
     """
 
     def __init__(self, output, gradient=None, *, names: Mapping[str, Any] | None = None,
@@ -160,6 +165,12 @@ class BackwardStepper(widgets.VBox):
         """Plain SVG and text (no widgets, no kernel) for one step, or all steps if None."""
         ks = range(len(self.steps) + 1) if step is None else [step]
         return StaticStepper([(k, self._svgs[k], self._texts[k]) for k in ks], repr(self))
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        if not os.environ.get("AUTOGRAD_LAB_STATIC_STEPPERS"):
+            return super()._repr_mimebundle_(**kwargs)
+        frames = self.static()
+        return {"text/plain": repr(frames), "text/html": frames._repr_html_()}
 
     def __repr__(self) -> str:
         return f"<BackwardStepper: {len(self.steps)} steps, output {self._output_name}>"
