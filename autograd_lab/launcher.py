@@ -103,9 +103,12 @@ def reset_lesson(name: str, dest: Path, source: Path | None = None) -> tuple[Pat
 
 def trust(notebooks: list[Path]) -> None:
     """Mark freshly copied lessons trusted (as ``jupyter trust`` does), so JupyterLab shows their
-    committed drawings before they are run."""
-    import nbformat
-    from nbformat.sign import NotebookNotary
+    committed drawings before they are run. Without Jupyter installed there is nothing to do."""
+    try:
+        import nbformat
+        from nbformat.sign import NotebookNotary
+    except ImportError:
+        return
 
     notary = NotebookNotary()
     for path in notebooks:
@@ -194,10 +197,12 @@ def main(argv: list[str] | None = None) -> int:
             return lab(args.dir.expanduser().resolve(), args.ip, args.port, not args.no_browser)
         if args.command == "lessons":
             copied, kept = copy_lessons(args.dest.expanduser())
+            trust([args.dest.expanduser() / name for name in copied])
             print(f"Copied {len(copied)} lessons into {args.dest}"
                   + (f"; kept your {len(kept)} existing ones" if kept else ""))
             return 0
         restored, backup = reset_lesson(args.lesson, args.dir.expanduser())
+        trust([restored])
         print(f"Restored {restored}" + (f"; your version is now {backup}" if backup else ""))
         return 0
     except LaunchError as error:
