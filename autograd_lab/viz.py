@@ -24,8 +24,8 @@ How a graph is drawn:
   since it was saved (``versions``) says ``(modified in place)``: backward would fail.
 - ``max_nodes`` caps the nodes drawn, nearest the output first; the rest become one dashed node
   that says how many were left out.
-- **Highlight**: Okabe-Ito vermillion double border on Okabe-Ito yellow (told apart by colour-blind
-  learners, and by the second border without colour); highlighted edges are thick vermillion.
+- **Highlight**: Okabe-Ito vermilion double border on Okabe-Ito yellow (told apart by colour-blind
+  learners, and by the second border without colour); highlighted edges are thick vermilion.
 
 Node ids count ``n0, n1, ...`` and edge ids ``e0, e1, ...`` in the order the walk meets them
 (breadth first from the output), so the DOT text is the same run after run. Each id is the SVG

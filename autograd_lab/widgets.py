@@ -98,8 +98,8 @@ class BackwardStepper(widgets.VBox):
     gradient about to enter at the output), ``k`` shows step ``k`` (``steps[k - 1]``) being
     processed, with steps ``1 .. k - 1`` finished. Setting it moves the slider and the view.
 
-    In a frame: the node being processed has a vermillion double border on yellow, the edges it
-    sends gradients along are thick vermillion; finished nodes have a blue border and bold text,
+    In a frame: the node being processed has a vermilion double border on yellow, the edges it
+    sends gradients along are thick vermilion; finished nodes have a blue border and bold text,
     used edges are blue; constants (no gradient) are dashed and faded. Colours are Okabe-Ito.
     The panel beside it shows the chain rule at that node: the gradient that arrived (each
     contribution and their sum where a tensor fed several ops), the table's rule per input, the

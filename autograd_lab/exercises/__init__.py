@@ -79,7 +79,7 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     expected = exercise.expected()
     problem = _difference(answer, expected, exercise.tolerance)
     if problem is None:
-        return Feedback(True, f"Correct: that is {exercise.what}.")
+        return Feedback(True, f"Correct: you have {exercise.what}.")
     for mistake, hint in exercise.mistakes:
         if _difference(answer, mistake, exercise.tolerance) is None:
             return Feedback(False, f"Not quite. {hint}")
