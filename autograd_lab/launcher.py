@@ -169,7 +169,11 @@ def lab(folder: Path, ip: str, port: int, open_browser: bool) -> int:
     token = secrets.token_urlsafe(24)
     host = f"[{ip}]" if ":" in ip else ip
     print(f"Open the lessons at http://{host}:{port}/lab/tree/{INDEX}?token={token}", flush=True)
-    return subprocess.call(lab_command(folder, ip, port, token, open_browser))
+    command = lab_command(folder, ip, port, token, open_browser)
+    if os.name == "posix":  # become JupyterLab: Ctrl-C and signals reach it directly
+        sys.stderr.flush()
+        os.execv(command[0], command)
+    return subprocess.call(command)
 
 
 def _parser() -> argparse.ArgumentParser:
