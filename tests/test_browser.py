@@ -1,8 +1,9 @@
 """Every lesson in a real browser: JupyterLab + Chromium, driven by Playwright.
 
 JupyterLab is started the way ``make lab`` starts it (``autograd-lab lab``, see
-``browser_support.py``). For each notebook (the index, the lessons and the gallery) the test runs
-all cells and waits for the kernel to be idle, then checks that only the cells tagged
+``browser_support.py``). For each notebook (the index, the lessons and the gallery) the test
+first checks that, opened and not yet run, its steppers show from the widget state saved in it;
+then it runs all cells and waits for the kernel to be idle, then checks that only the cells tagged
 ``raises-exception`` show an error, nothing reaches stderr, every drawing is visible, and every
 ``BackwardStepper`` steps with its "Next" button to its end: the frame changes at every step and
 the last panel shows the leaves' final gradients. Screenshots go to ``test-artifacts/screenshots/``.
@@ -195,12 +196,19 @@ def test_notebook_runs_draws_and_steps_in_the_browser(lab, page, name):
     page.goto(lab.url(name))
     page.wait_for_selector(".jp-Notebook .jp-CodeCell")
     _wait_idle(page)
+    notebook = page.locator(".jp-Notebook")
+    expected_steppers = sum("BackwardStepper(" in "".join(c["source"]) for c in code)
+    # Opened, not yet run: the steppers are drawn from the widget state saved in the lesson.
+    if expected_steppers:
+        notebook.locator(".agl-stepper").first.wait_for(state="attached")
+    assert notebook.locator(".agl-stepper").count() == expected_steppers
+    assert not any("Error displaying widget" in text
+                   for text in notebook.locator(".jp-OutputArea").all_text_contents())
 
     errors = _run_all(page, len(code))
     unexpected = [e for e in errors if e["cell"] not in on_purpose]
     assert not unexpected, f"cells show errors: {unexpected}\nserver log:\n{lab.log_tail()}"
     assert {e["cell"] for e in errors} == on_purpose, "a raises-exception cell did not raise"
-    notebook = page.locator(".jp-Notebook")
     stderr = notebook.locator(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     shown_errors = stderr.count()  # Lab draws error outputs as stderr too
@@ -213,7 +221,6 @@ def test_notebook_runs_draws_and_steps_in_the_browser(lab, page, name):
     _check_drawings(notebook, sum("image/svg+xml" in o.get("data", {})
                                   for c in code for o in c.get("outputs", [])))
     steppers = notebook.locator(".agl-stepper")
-    expected_steppers = sum("BackwardStepper(" in "".join(c["source"]) for c in code)
     assert steppers.count() == expected_steppers
     for k in range(steppers.count()):
         panel = _step_to_the_end(steppers.nth(k))
