@@ -263,12 +263,12 @@ class BackwardStepper(widgets.VBox):
         seed = first.grad_in if first is not None else None
         lines = [f"Before step 1 of {n}: nothing has run yet."]
         if first is not None:
-            how = "the gradient you passed (v)" if self._seed is not None else \
+            how = "the gradient you passed" if self._seed is not None else \
                 "ones (the output has one element)"
             lines.append(f"The seed gradient enters at the output {self._describe(first.node)}:")
             lines.append(f"  g = {_indent(_fmt(seed), '      ')}   ({how})")
             if self._seed is not None:
-                lines.append("  Each step computes a vector-Jacobian product: g_input = vᵀ J.")
+                lines.append("  Each step computes a vector-Jacobian product: g_input = g · J.")
         lines += self._leaf_lines(leaves, before)
         texts = ["\n".join(lines)]
         grads = dict(before)
@@ -344,8 +344,8 @@ class BackwardStepper(widgets.VBox):
                              f"applied to each unit vector):\n      "
                              f"{_indent(_fmt(jacobian), '      ')}")
                 vjp = _fmt(np.reshape(g, -1) @ jacobian)
-                lines.append(f"    vᵀJ = g · J = {_indent(vjp, '    ')} (the gradient sent, "
-                             "flattened)")
+                lines.append(f"    g · J = {_indent(vjp, '    ')} (the vector-Jacobian product: "
+                             "the gradient sent, flattened)")
         return lines
 
 

@@ -160,7 +160,7 @@ def test_vector_gradient():
     y = x * x
     v = torch.tensor([1.0, 0.5, 0.25])
     s = BackwardStepper(y, v, names={"x": x, "y": y}, find_names=False)
-    assert "the gradient you passed (v)" in s.panel_text(0)
+    assert "(the gradient you passed)" in s.panel_text(0)
     assert t([1.0, 0.5, 0.25]) in s.panel_text(0)
     assert "vector-Jacobian" in s.panel_text(0)
     x2 = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -228,14 +228,14 @@ def test_core_does_not_import_ipywidgets():
 
 
 def test_small_jacobians_are_shown_with_the_vector_jacobian_product():
-    """backward(v) computes vᵀJ: for y = W @ x the panel shows J = W and vᵀJ = Wᵀv."""
+    """backward(v) computes vᵀJ: for y = W @ x the panel shows J = W and g · J = Wᵀv."""
     W = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
     x = torch.tensor([1.0, -1.0, 2.0], requires_grad=True)
     s = BackwardStepper(W @ x, torch.tensor([1.0, 10.0]), names={"W": W, "x": x})
     text = s.panel_text(1)
     assert "J = d(output)/d(v)" in text
     assert _indent_free(t(W.detach().numpy())) in _indent_free(text)  # J is W itself
-    assert f"vᵀJ = g · J = {t(np.array([41.0, 52.0, 63.0]))}" in text
+    assert f"g · J = {t(np.array([41.0, 52.0, 63.0]))}" in text
     assert x.grad.tolist() == [41.0, 52.0, 63.0]  # what the stepper's backward stored
 
 
