@@ -135,10 +135,10 @@ def _wrong_version_of(answer):
         return answer + "Backward1" if not answer.endswith("Backward1") else "MulBackward0"
     if isinstance(answer, (list, tuple)) and answer and isinstance(answer[0], str):
         return list(reversed(answer)) if len(set(answer)) > 1 else [*answer, answer[0]]
-    values = np.asarray(answer.tolist() if hasattr(answer, "tolist") else answer, dtype=float)
-    if values.dtype == bool or set(np.unique(values)) <= {0.0, 1.0}:
-        return (1 - values).tolist()
-    return (values + 1).tolist()
+    if isinstance(answer, (list, tuple)) and answer and isinstance(answer[0], (bool, np.bool_)):
+        return [not a for a in answer]
+    values = answer.detach().tolist() if hasattr(answer, "detach") else answer
+    return (np.asarray(values, dtype=float) + 1).tolist()
 
 
 def test_every_exercise_is_in_a_lesson_and_every_check_has_an_exercise():
@@ -148,10 +148,26 @@ def test_every_exercise_is_in_a_lesson_and_every_check_has_an_exercise():
 
 def test_check_says_what_is_wrong():
     assert repr(check("01.2", engine.tensor([12, 15, 17]))).startswith("✗ Not quite: the tensor")
-    shape = check("01.1", [True, False])
-    assert "shape [2]" in repr(shape) and "shape [3]" in repr(shape)
+    assert "should have 3 entries, not 2" in repr(check("01.1", [True, False]))
+    assert not check("01.1", [1, 1, 0])  # numbers are not booleans
     with pytest.raises(KeyError, match="there is no exercise '99.9'"):
         check("99.9", 1)
+
+
+def test_check_takes_what_learners_type_and_never_raises():
+    x = engine.tensor(1.5, requires_grad=True)
+    (first,) = engine.autograd.grad(x ** 4, x, create_graph=True)
+    (second,) = engine.autograd.grad(first, x, create_graph=True)
+    assert check("08.1", second)  # a tensor that requires grad is read through detach()
+    tupled = check("08.1", (engine.tensor(27.0),))
+    assert "unpack it" in repr(tupled)
+    q = engine.ones(2, requires_grad=True)
+    r = (q / 4).sum()
+    assert check("01.3", r.grad_fn) and check("01.3", repr(r.grad_fn))  # the node, its repr
+    for odd in (10 ** 400, "27", ["20", "-40"], object(), [[1], [2, 3]], float("nan")):
+        assert check("08.1", odd).passed is False
+    assert "0 of" not in repr(check("08.2", [20.0, float("nan")]))
+    assert check("08.2", [engine.tensor(20.0, requires_grad=True), -40])
 
 
 # ------------------------------------------------------------------ the documents' cells

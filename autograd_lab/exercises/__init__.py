@@ -20,6 +20,7 @@ NB: PyTorch has no equivalent; d2l and fast.ai courses use similar in-notebook c
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -93,19 +94,31 @@ def _difference(answer: Any, expected: Any, tolerance: float) -> str | None:
             return f"the answer should be True or False, not {type(answer).__name__}."
         return None if answer == expected else "that is the opposite of what happens."
     if isinstance(expected, str):
-        if not isinstance(answer, str):
-            return f"the answer should be a string, not {type(answer).__name__}."
-        cleaned = answer.strip().strip("<>'\" ").removesuffix("()")
-        return None if cleaned == expected else f"{answer!r} is not the name we are looking for."
-    if isinstance(expected, (list, tuple)) and expected and isinstance(expected[0], str):
-        if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
-            return "the answer should be a list of strings."
+        name = _node_name(answer)
+        if name is None:
+            return f"the answer should be a name such as 'AddBackward0', not {answer!r}."
+        return None if name == expected else f"{name!r} is not the name we are looking for."
+    if isinstance(expected, (list, tuple)) and expected and isinstance(expected[0], (str, bool)):
+        if not isinstance(answer, (list, tuple)):
+            return f"the answer should be a list of {len(expected)}."
         if len(answer) != len(expected):
-            return f"the list should have {len(expected)} names, not {len(answer)}."
-        wrong = [i for i, (a, e) in enumerate(zip(answer, expected))
-                 if _difference(a, e, tolerance) is not None]
-        return None if not wrong else f"the names at positions {wrong} are not right."
+            return f"the list should have {len(expected)} entries, not {len(answer)}."
+        problems = [_difference(a, e, tolerance) for a, e in zip(answer, expected)]
+        wrong = [i for i, problem in enumerate(problems) if problem is not None]
+        return None if not wrong else f"the entries at positions {wrong} are not right."
     return _numeric_difference(answer, np.asarray(expected, dtype=np.float64), tolerance)
+
+
+_NODE_NAME = re.compile(r"\w+Backward\d+|AccumulateGrad")
+
+
+def _node_name(answer: Any) -> str | None:
+    """The node name in a string ("<SumBackward0 object at ...>") or of a grad_fn itself."""
+    text = answer if isinstance(answer, str) else type(answer).__name__
+    found = _NODE_NAME.search(text)
+    if found:
+        return found.group()
+    return answer.strip().strip("'\"") if isinstance(answer, str) else None
 
 
 def _numeric_difference(answer: Any, expected: np.ndarray, tolerance: float) -> str | None:
@@ -113,8 +126,10 @@ def _numeric_difference(answer: Any, expected: np.ndarray, tolerance: float) -> 
     if values is None:
         return f"the answer should be a number or a tensor, not {type(answer).__name__}."
     if values.shape != expected.shape:
+        unpack = (" It is a tuple of one: unpack it, as in (answer,) = ..."
+                  if isinstance(answer, tuple) and len(answer) == 1 else "")
         return (f"the answer has shape {list(values.shape)}, "
-                f"but the right answer has shape {list(expected.shape)}.")
+                f"but the right answer has shape {list(expected.shape)}.{unpack}")
     close = np.isclose(values, expected, rtol=tolerance, atol=tolerance)
     if close.all():
         return None
@@ -125,15 +140,26 @@ def _numeric_difference(answer: Any, expected: np.ndarray, tolerance: float) -> 
 
 
 def _as_array(answer: Any) -> np.ndarray | None:
-    if isinstance(answer, (bool, np.bool_, str)):
-        return None
-    if hasattr(answer, "tolist"):  # autograd_lab or PyTorch tensors, numpy arrays
-        answer = answer.tolist()
+    """The answer's numbers as a float array, or None when it is not made of numbers."""
     try:
-        values = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
+        values = np.asarray(_numbers(answer), dtype=np.float64)
+    except Exception:  # strings, objects, numbers too large for a float...
         return None
-    return values if values.dtype != object else None
+    return values if values.dtype.kind == "f" else None
+
+
+def _numbers(answer: Any) -> Any:
+    """Plain numbers from tensors (autograd_lab or PyTorch, tracked or not), numpy arrays and
+    nested lists of them; a string or a boolean is not a number here."""
+    if isinstance(answer, (str, bytes, bool, np.bool_)):
+        raise TypeError("not a number")
+    if hasattr(answer, "detach"):
+        answer = answer.detach()
+    if hasattr(answer, "tolist"):
+        return answer.tolist()
+    if isinstance(answer, (list, tuple)):
+        return [_numbers(a) for a in answer]
+    return answer
 
 
 def grad_of(fn: Callable, x: Any) -> list:
@@ -149,7 +175,7 @@ def needs_float_grad(answer: Any) -> str | None:
     """A ``judge``: the answer must be a floating-point tensor that requires gradients."""
     if not getattr(answer, "requires_grad", False):
         return "the tensor does not require gradients yet."
-    if not answer.dtype.is_floating_point:
+    if not getattr(getattr(answer, "dtype", None), "is_floating_point", False):
         return f"the tensor's dtype is {answer.dtype}; it must be a floating-point dtype."
     return None
 

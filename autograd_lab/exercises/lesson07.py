@@ -43,7 +43,8 @@ _LOGITS = _POINTS @ np.array([2.0, -1.0]) + 0.5
 
 
 def _no_graph(answer) -> str | None:
-    if getattr(answer, "requires_grad", False):
+    parts = answer if isinstance(answer, (list, tuple)) else [answer]
+    if any(getattr(part, "requires_grad", False) for part in parts):
         return ("the tensor still carries a graph (requires_grad=True): compute it inside "
                 "torch.no_grad(), or detach it.")
     return None
