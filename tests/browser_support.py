@@ -3,8 +3,8 @@
 The server is started the way ``make lab`` starts it, with ``autograd-lab lab``: on 127.0.0.1, a
 free port and the random token the command prints, serving the working copy of the lessons it
 makes (in a temporary directory: Lab writes checkpoints and autosaves into the folder it serves).
-Its config, data, runtime and IPython dirs are temporary too. ``JupyterLab.stop()`` sends
-SIGTERM, then kills; the kernels it started go with it.
+Its config, data, runtime and IPython dirs are temporary too. ``JupyterLab.stop()`` shuts the
+kernels down through the server's API, then sends the server SIGTERM, then kills what is left.
 """
 
 from __future__ import annotations
@@ -137,11 +137,26 @@ class JupyterLab:
         text = "\n".join(text.splitlines()[-lines:])
         return text.replace(self.token, "TOKEN") if self.token else text
 
+    def _shut_down_kernels(self) -> None:
+        def call(method: str, path: str):
+            request = urllib.request.Request(f"{self.base}{path}?token={self.token}",
+                                             method=method)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.read()
+
+        try:
+            for kernel in json.loads(call("GET", "/api/kernels")):
+                call("DELETE", f"/api/kernels/{kernel['id']}")
+        except (urllib.error.URLError, OSError, ValueError):
+            pass  # the server is gone already: so are its kernels' connections
+
     def stop(self) -> None:
-        """SIGTERM the server (and its kernels, same process group), then kill what is left."""
+        """Shut the kernels down (they run in sessions of their own), SIGTERM the server, then
+        kill what is left of its process group."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
+        self._shut_down_kernels()
         try:
             os.killpg(process.pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError):
@@ -150,7 +165,7 @@ class JupyterLab:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        try:  # kernels in the same group that outlived the server
+        try:  # anything else in the server's group
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
