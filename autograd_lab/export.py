@@ -54,7 +54,9 @@ MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFon
 {% endblock data_svg %}
 """
 _PROLOG = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s*)*", re.S)
-_LESSON_LINK = re.compile(r"""(href=["'])(?![a-zA-Z][\w+.-]*:|/)([^"'#?]+)\.ipynb(?=["'#?])""")
+# A link to another notebook of the same folder (``01_x.ipynb``), in an <a>: every page is
+# written into one folder, so only such links have a page to point to.
+_LESSON_LINK = re.compile(r"""(<a\b[^>]*?\bhref=["'])(?:\./)?([^"'#?/:]+)\.ipynb(?=["'#?])""")
 
 
 def mathjax_source() -> Path:
@@ -123,7 +125,7 @@ def export_html(notebooks_dir, out_dir, names=None, *, timeout: int = 600,
         log(f"{page} ({time.perf_counter() - start:.1f} s)")
     index = out_dir / "index.html"
     first = out_dir / "00_index.html"
-    if first.exists():
+    if first in pages:
         shutil.copyfile(first, index)
     else:
         items = "".join(f'<li><a href="{p.name}">{html.escape(p.stem)}</a></li>' for p in pages)

@@ -170,3 +170,16 @@ def test_a_stepper_displays_its_frames_when_asked(monkeypatch):
     bundle = stepper._repr_mimebundle_()
     assert bundle["text/html"] == stepper.static()._repr_html_()
     assert bundle["text/plain"] == repr(stepper.static())
+
+
+def test_only_links_to_a_notebook_of_the_same_folder_become_pages():
+    from autograd_lab.export import _LESSON_LINK
+
+    def rewrite(text):
+        return _LESSON_LINK.sub(r"\1\2.html", text)
+
+    assert rewrite('<a href="01_x.ipynb">') == '<a href="01_x.html">'
+    assert rewrite('<a class="k" href="./02_y.ipynb#top">') == '<a class="k" href="02_y.html#top">'
+    for kept in ('<a href="dir/x.ipynb">', '<a href="../n/01.ipynb">', '<link href="a.ipynb">',
+                 '<a href="https://example.org/a.ipynb">'):
+        assert rewrite(kept) == kept
