@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: test test-core lab html bench lint format clean system
+.PHONY: test test-core lab html bench lint format clean system graphviz chromium
 
 $(READY): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,21 +12,25 @@ $(READY): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[lessons,test,reference]"
 	touch $(READY)
 
-# Graphviz's dot draws the graphs, Chromium runs the browser test: installed with apt-get
-# when we can (root on Debian/Ubuntu), else a hint.
-system:
+# Graphviz's dot draws the graphs (the lessons need it), Chromium runs the browser test (only
+# the tests need it): installed with apt-get when we can (root on Debian/Ubuntu), else a hint.
+graphviz:
 	@command -v dot >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && apt-get install -y -qq --no-install-recommends graphviz >/dev/null; \
 	  else \
 	    echo "Graphviz is missing: apt-get install graphviz, conda install graphviz or brew install graphviz"; \
 	  fi; }
+
+chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else \
 	    echo "Chromium is missing, so the browser test skips: apt-get install chromium"; \
 	  fi; }
+
+system: graphviz chromium
 
 test: $(READY) system
 	$(BIN)/ruff check autograd_lab tests benchmarks
@@ -47,12 +51,12 @@ test-core:
 # restores lesson N and keeps your version beside it).
 LESSONS_DIR ?= my_lessons
 PORT ?= 8888
-lab: $(READY) system
+lab: $(READY) graphviz
 	$(BIN)/autograd-lab lab --dir $(LESSONS_DIR) --port $(PORT)
 
 # A static site of every lesson in site/ (opens from disk, no network): graphs as SVG, each
 # stepper as all its frames, maths by a local MathJax.
-html: $(READY) system
+html: $(READY) graphviz
 	rm -rf site
 	$(BIN)/python -m autograd_lab.export site
 

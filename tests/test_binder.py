@@ -143,6 +143,9 @@ def _binder_python() -> tuple[str, str]:
         if probe.returncode == 0 and probe.stdout.strip() == wanted:
             return candidate, wanted
     here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if STRICT:
+        pytest.fail(f"binder/runtime.txt asks for Python {wanted}, which is not on this machine "
+                    "(AUTOGRAD_LAB_STRICT is set, so this is a failure)")
     warnings.warn(f"binder/runtime.txt asks for Python {wanted}, which is not on this "
                   f"machine: the Binder environment is built on Python {here} instead",
                   stacklevel=2)
