@@ -135,6 +135,8 @@ def test_apt_txt_lists_plain_package_names():
 def _binder_python() -> tuple[str, str]:
     """The Python runtime.txt asks for if this machine has it, else the one running the tests."""
     wanted = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
+    if f"{sys.version_info[0]}.{sys.version_info[1]}" == wanted:  # the one running the tests
+        return sys.executable, wanted
     candidate = shutil.which(f"python{wanted}")
     if candidate:
         probe = subprocess.run(
