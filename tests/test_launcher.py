@@ -27,6 +27,12 @@ def _edit(path: Path, text: str) -> None:
     path.write_text(json.dumps(notebook))
 
 
+@pytest.fixture(autouse=True)
+def private_jupyter_data(tmp_path_factory, monkeypatch):
+    """Trusting a copy writes a signature into Jupyter's data dir: keep it out of the user's."""
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path_factory.mktemp("jupyter-data")))
+
+
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "autograd_lab", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=60)
