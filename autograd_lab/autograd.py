@@ -12,6 +12,7 @@ NB: PyTorch's walk is ``torch::autograd::Engine::execute`` in ``engine.cpp``.
 
 from __future__ import annotations
 
+import collections
 import math
 import operator
 from collections.abc import Iterator, Sequence
@@ -71,42 +72,54 @@ _step = tuple.__new__
 
 
 def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
-                   create_graph: bool = False, capture: dict | None = None) -> Iterator[Step]:
+                   create_graph: bool = False, capture: dict | None = None, *,
+                   leaf_values: bool = True) -> Iterator[Step]:
     """Run backward from ``outputs`` (seeded with ``grad_outputs``), yielding a ``Step`` per node.
 
     Gradients accumulate into the ``.grad`` of every leaf reached, unless ``capture`` maps
     nodes to slots: then the gradient arriving at each of those nodes is stored in its slot
     (a dict filled in place) and no ``.grad`` changes, which is what ``grad()`` uses.
+    ``leaf_values=False`` leaves out the copy of a leaf's ``.grad`` that each leaf's step
+    keeps (``backward()`` reads no steps, so it skips them).
     """
     outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
-    yield from _walk(outputs, seeds, retain, create_graph, capture)
-
-
-def _walk(outputs, seeds, retain, create_graph, capture):
     pending: dict = {}
     for t, seed in zip(outputs, seeds):
         node = _root_node(t)
         pending[node] = pending[node] + seed if node in pending else seed
+    plain = not create_graph and capture is None
     for node in _execution_order(list(pending)):
         g = pending.pop(node)
-        if create_graph:  # the rules then run on tensors, and are recorded
-            STATE.enabled, user_mode = True, STATE.enabled
-        try:
-            if node.hooks:
-                g = _run_hooks(node.hooks, g, create_graph)
-            if capture is not None and node in capture:
-                capture[node] = g
-            if node.__class__ is AccumulateGrad:
-                step = _accumulate(node, g, create_graph, capture)
-            else:
-                step = _step(Step, (node, g, _send(node, g, create_graph, pending), None, None))
-                if not retain:
-                    _free(node)
-        finally:
-            if create_graph:
-                STATE.enabled = user_mode
-        yield step
+        if plain and not node.hooks and node.__class__ is not AccumulateGrad:
+            grads = _send(node, g, False, pending)  # the usual step, kept short
+            if not retain:
+                _free(node)
+            yield _step(Step, (node, g, grads, None, None))
+        else:
+            yield _visit(node, g, retain, create_graph, capture, pending, leaf_values)
+
+
+def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
+           leaf_values: bool) -> Step:
+    """One step with everything that can happen at a node: hooks, capture for ``grad()``, a
+    leaf's accumulation, and with ``create_graph`` the rules recorded as a graph of their own."""
+    if create_graph:  # the rules then run on tensors, and are recorded
+        STATE.enabled, user_mode = True, STATE.enabled
+    try:
+        if node.hooks:
+            g = _run_hooks(node.hooks, g, create_graph)
+        if capture is not None and node in capture:
+            capture[node] = g
+        if node.__class__ is AccumulateGrad:
+            return _accumulate(node, g, create_graph, capture, leaf_values)
+        grads = _send(node, g, create_graph, pending)
+        if not retain:
+            _free(node)
+        return _step(Step, (node, g, grads, None, None))
+    finally:
+        if create_graph:
+            STATE.enabled = user_mode
 
 
 def _free(node) -> None:
@@ -183,7 +196,8 @@ def _send(node, g, create_graph: bool, pending: dict) -> list:
         if gi.shape != x.shape or gi.dtype != x.dtype:
             gi = _fit(gi, x.shape, x.dtype)
         grads.append(gi)
-        pending[parent] = pending[parent] + gi if parent in pending else gi
+        earlier = pending.get(parent)
+        pending[parent] = gi if earlier is None else earlier + gi
     return grads
 
 
@@ -253,7 +267,8 @@ def _run_hooks(hooks, g, create_graph: bool):
     return g
 
 
-def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
+def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, leaf_values: bool
+                ) -> Step:
     leaf = node.variable
     if leaf._hooks:
         g = _run_hooks(leaf._hooks, g, create_graph)
@@ -273,7 +288,7 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture) -> Step:
         leaf._grad = leaf._grad + g
     else:  # in place: .grad stays the same tensor object, as in PyTorch
         leaf._grad._data += g  # without create_graph, gradients are arrays
-    return _step(Step, (node, g, (), leaf, _snapshot(leaf._grad)))
+    return _step(Step, (node, g, (), leaf, _snapshot(leaf._grad) if leaf_values else None))
 
 
 def _snapshot(grad: Tensor | None):
@@ -339,13 +354,16 @@ def _root_node(t: Tensor):
     return t.grad_fn if t.grad_fn is not None else accumulator(t)
 
 
+_drain = collections.deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
+
+
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs=None) -> None:
     """Add the gradients of ``tensors`` into the leaves' ``.grad`` (``torch.autograd.backward``)."""
     if create_graph:
         warn_once(_CREATE_GRAPH_CYCLE, stacklevel=3)
-    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if inputs is not None:
+        tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
         targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
         targets = list({id(t): t for t in targets}.values())  # each tensor once
         found = grad(tensors, targets, grad_tensors, retain_graph, create_graph,
@@ -353,8 +371,7 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         for leaf, g in zip(targets, found):
             leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
-    for _ in backward_steps(tensors, grad_tensors, retain_graph, create_graph):
-        pass
+    _drain(backward_steps(tensors, grad_tensors, retain_graph, create_graph, leaf_values=False))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
@@ -370,8 +387,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         nodes.append(_root_node(x))
     capture = dict.fromkeys(nodes)
-    for _ in backward_steps(outputs, grad_outputs, retain_graph, create_graph, capture):
-        pass
+    _drain(backward_steps(outputs, grad_outputs, retain_graph, create_graph, capture,
+                          leaf_values=False))
     results = []
     for i, (x, node) in enumerate(zip(inputs, nodes)):
         g = capture[node]
