@@ -128,7 +128,7 @@ def _free(node) -> None:
     if node.saves:
         node.inputs = node.out = None
     elif node.inputs is not None:
-        node.inputs = tuple(_Shape(x) if isinstance(x, np.ndarray) else x for x in node.inputs)
+        node.inputs = tuple([_Shape(x) if isinstance(x, np.ndarray) else x for x in node.inputs])
 
 
 class _Shape:
@@ -153,18 +153,19 @@ def _execution_order(roots: list) -> list:
     for root in roots:
         if root.__class__ is AccumulateGrad:
             root.seq = math.inf
+    visit, push, pop = seen.add, stack.append, stack.pop
     while stack:  # an iterative DFS: a 100,000-node chain needs no recursion
-        node = stack.pop()
+        node = pop()
         for parent in node.parents:
             if parent is None:
                 continue
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-                if parent.__class__ is AccumulateGrad:
+            if parent.__class__ is AccumulateGrad:
+                if parent not in seen or node.seq - 0.5 < parent.seq:
                     parent.seq = node.seq - 0.5
-            elif parent.__class__ is AccumulateGrad and node.seq - 0.5 < parent.seq:
-                parent.seq = node.seq - 0.5
+                visit(parent)
+            elif parent not in seen:
+                visit(parent)
+                push(parent)
     return sorted(seen, key=_BY_SEQ, reverse=True)
 
 
@@ -177,9 +178,10 @@ def _send(node, g, create_graph: bool, pending: dict) -> list:
     inputs = node.inputs
     if inputs is None:
         raise RuntimeError(_FREED)
-    for position, counter, version in node.versions:
-        if counter[0] != version:
-            _version_error(node, position, counter, version)
+    if node.versions:
+        for position, counter, version in node.versions:
+            if counter[0] != version:
+                _version_error(node, position, counter, version)
     if create_graph:
         args = [_as_tensor(x, parent) for x, parent in zip(inputs, node.parents)]
         ans = _saved_output(node)

@@ -150,7 +150,11 @@ def _is_array(a) -> bool:
 
 def _expand(g, shape):
     """``g`` repeated to ``shape`` (a fresh array: faster than ``np.broadcast_to`` when small)."""
-    return np.zeros(shape, g.dtype) + g if _is_array(g) else g.expand(shape)
+    if not _is_array(g):
+        return g.expand(shape)
+    out = np.empty(shape, g.dtype)
+    out[...] = g
+    return out
 
 
 def _keep(g, dims, keepdim):

@@ -103,7 +103,12 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
 def _edges(inputs: tuple) -> tuple[int, tuple, tuple]:
     """For an op's inputs: a bitmask of those that need a gradient, their nodes (an input's
     grad_fn, a leaf's AccumulateGrad, or None) and their values (arrays or numbers)."""
-    if len(inputs) == 2:  # the common case, unrolled: it runs for every binary op
+    if len(inputs) == 1:  # the common cases, unrolled: they run for every op
+        (a,) = inputs
+        if isinstance(a, Tensor) and a._requires_grad:
+            return 1, (a.grad_fn if a.grad_fn is not None else accumulator(a),), (a._data,)
+        return 0, (None,), (a._data if isinstance(a, Tensor) else a,)
+    if len(inputs) == 2:
         a, b = inputs
         pa = pb = None
         if isinstance(a, Tensor):
@@ -176,21 +181,20 @@ def _operand(x):
 def _binary(a, b, ufunc, name: str, params=None):
     """Elementwise ``ufunc(a, b)`` with PyTorch's broadcasting and type promotion."""
     ad = a._data
+    kind = ad.dtype.kind
     if isinstance(b, Tensor):
         bd = b._data
         same = ad.dtype == bd.dtype
     else:
         if b.__class__ is not builtins.float and b.__class__ is not builtins.int:
-            b = _operand(b)
-            if b is NotImplemented:
-                return NotImplemented
-            if isinstance(b, Tensor):
-                return _binary(a, b, ufunc, name, params)
+            b = _operand(b)  # bool, numpy scalars, arrays and lists
+            if b is NotImplemented or isinstance(b, Tensor):
+                return b if b is NotImplemented else _binary(a, b, ufunc, name, params)
         bd = b
-        same = ad.dtype.kind == "f" or (isinstance(b, builtins.int) and ad.dtype.kind in "iu")
-        if same and ad.dtype.kind in "iu" and ad.dtype.itemsize < 8:  # wraps around, as in C
+        same = kind == "f" or (isinstance(b, builtins.int) and kind in "iu")
+        if same and kind in "iu" and ad.dtype.itemsize < 8:  # wraps around, as in C
             bd = np.array(b).astype(ad.dtype)
-    if not same or (ufunc is np.true_divide and ad.dtype.kind != "f"):
+    if not same or (ufunc is np.true_divide and kind != "f"):
         common = result_type(a, b)
         if ufunc is np.true_divide and not common.is_floating_point:
             common = dtypes.get_default_dtype()
