@@ -91,13 +91,15 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
     plain = not create_graph and capture is None
     for node in _execution_order(list(pending)):
         g = pending.pop(node)
-        if plain and not node.hooks and node.__class__ is not AccumulateGrad:
-            grads = _send(node, g, False, pending)  # the usual step, kept short
+        if not plain or node.hooks:
+            yield _visit(node, g, retain, create_graph, capture, pending, leaf_values)
+        elif node.__class__ is AccumulateGrad:  # the usual steps, kept short
+            yield _accumulate(node, g, False, None, leaf_values)
+        else:
+            grads = _send(node, g, False, pending)
             if not retain:
                 _free(node)
             yield _step(Step, (node, g, grads, None, None))
-        else:
-            yield _visit(node, g, retain, create_graph, capture, pending, leaf_values)
 
 
 def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
