@@ -96,10 +96,7 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
         elif node.__class__ is AccumulateGrad:  # the usual steps, kept short
             yield _accumulate(node, g, False, None, leaf_values)
         else:
-            grads = _send(node, g, False, pending)
-            if not retain:
-                _free(node)
-            yield _step(Step, (node, g, grads, None, None))
+            yield _send(node, g, False, retain, pending)
 
 
 def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
@@ -115,10 +112,7 @@ def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
             capture[node] = g
         if node.__class__ is AccumulateGrad:
             return _accumulate(node, g, create_graph, capture, leaf_values)
-        grads = _send(node, g, create_graph, pending)
-        if not retain:
-            _free(node)
-        return _step(Step, (node, g, grads, None, None))
+        return _send(node, g, create_graph, retain, pending)
     finally:
         if create_graph:
             STATE.enabled = user_mode
@@ -174,16 +168,16 @@ def _execution_order(roots: list) -> list:
 _BY_SEQ = operator.attrgetter("seq")
 
 
-def _send(node, g, create_graph: bool, pending: dict) -> list:
+def _send(node, g, create_graph: bool, retain: bool, pending: dict) -> Step:
     """Apply the node's rules and add each input's gradient (summed back to the input's shape
-    and cast to its dtype) to what is pending for the input's node. Returns those gradients."""
+    and cast to its dtype) to what is pending for the input's node; then, unless ``retain``,
+    free what the node saved. Returns the step, with those gradients."""
     inputs = node.inputs
     if inputs is None:
         raise RuntimeError(_FREED)
-    if node.versions:
-        for position, counter, version in node.versions:
-            if counter[0] != version:
-                _version_error(node, position, counter, version)
+    for position, counter, version in node.versions:
+        if counter[0] != version:
+            _version_error(node, position, counter, version)
     if create_graph:
         args = [_as_tensor(x, parent) for x, parent in zip(inputs, node.parents)]
         ans = _saved_output(node)
@@ -202,7 +196,9 @@ def _send(node, g, create_graph: bool, pending: dict) -> list:
         grads.append(gi)
         earlier = pending.get(parent)
         pending[parent] = gi if earlier is None else earlier + gi
-    return grads
+    if not retain:
+        _free(node)
+    return _step(Step, (node, g, grads, None, None))
 
 
 def _fit(gi, shape: tuple, dtype: np.dtype):
