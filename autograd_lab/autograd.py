@@ -22,7 +22,7 @@ import numpy as np
 from . import dtypes
 from .grad_mode import STATE
 from .graph import AccumulateGrad, accumulator
-from .tensor import Tensor, _new, warn_once
+from .tensor import Tensor, _add_reduce, _new, warn_once
 
 __all__ = ["Step", "backward", "backward_steps", "grad"]
 
@@ -84,10 +84,13 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
     """
     outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
-    pending: dict = {}
-    for t, seed in zip(outputs, seeds):
-        node = _root_node(t)
-        pending[node] = pending[node] + seed if node in pending else seed
+    if len(outputs) == 1:
+        pending = {_root_node(outputs[0]): seeds[0]}
+    else:
+        pending = {}
+        for t, seed in zip(outputs, seeds):
+            node = _root_node(t)
+            pending[node] = pending[node] + seed if node in pending else seed
     plain = not create_graph and capture is None
     for node in _execution_order(list(pending)):
         g = pending.pop(node)
@@ -211,7 +214,7 @@ def _fit(gi, shape: tuple, dtype: np.dtype):
             gi = gi.sum(dim=axes, keepdim=True) if axes else gi
             gi = gi.reshape(shape)
         else:
-            gi = (np.add.reduce(gi, axes, keepdims=True) if axes else gi).reshape(shape)
+            gi = (_add_reduce(gi, axes, keepdims=True) if axes else gi).reshape(shape)
     if gi.dtype != dtype:
         gi = gi.to(dtypes.of_numpy(dtype)) if isinstance(gi, Tensor) else gi.astype(dtype)
     return gi

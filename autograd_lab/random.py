@@ -63,9 +63,10 @@ class Generator:
         if not -(2**63) <= seed < 2**64:
             raise ValueError("Overflow when unpacking long long")
         self._seed = seed % 2**64
-        legacy = np.random.RandomState(self._seed & 0xFFFFFFFF).get_state(legacy=False)
-        self._mt = np.random.MT19937()
-        self._mt.state = {"bit_generator": "MT19937", "state": legacy["state"]}
+        if not hasattr(self, "_mt"):
+            self._mt = np.random.MT19937()
+            self._legacy = np.random.RandomState(self._mt)  # seeds self._mt numpy's old way
+        self._legacy.seed(self._seed & 0xFFFFFFFF)
         self._normal = None  # second Box-Muller sample waiting to be used (float64)
         self._fresh = True  # only matters for the byte-exact get_state()
         return self
@@ -165,6 +166,11 @@ def _round_to_odd(s, err):
     return np.where(fix, np.nextafter(s, np.copysign(np.inf, err)), s)
 
 
+# The 29 bits float64 has beyond float32's mantissa, and their pattern exactly halfway between
+# two float32s: only there can rounding to float64 and then to float32 differ from one rounding.
+_LOW_29, _HALFWAY = np.uint64(0x1FFFFFFF), np.uint64(0x10000000)
+
+
 def _fma(a, b, c, dtype):
     """``a * b + c`` rounded once to ``dtype``, like the hardware FMA torch's kernels use."""
     if np.ndim(b) == 0 and b == 1:  # a * 1 is exact, so a single rounded add is the FMA
@@ -172,7 +178,7 @@ def _fma(a, b, c, dtype):
     if dtype == np.float32:  # the product of two float32s is exact in float64
         s = np.multiply(a, b, dtype=np.float64) + c
         out = s.astype(np.float32)
-        if not ((s.view(np.uint64) & np.uint64(0x1FFFFFFF)) == 0x10000000).any():
+        if not np.count_nonzero((s.view(np.uint64) & _LOW_29) == _HALFWAY):
             return out  # no sum sits exactly halfway between float32s: rounding twice was safe
         return _round_to_odd(*_two_sum(np.multiply(a, b, dtype=np.float64),
                                        np.asarray(c, np.float64))).astype(np.float32)

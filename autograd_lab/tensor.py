@@ -11,6 +11,7 @@ their nodes in generated code (``VariableType``) the way ``_record`` does here.
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 from collections import namedtuple
 
@@ -84,6 +85,7 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     if not mask:
         return out
     cls = NODES[name]
+    positions, saves_out, saves = cls.saved_for[mask]
     node = _allocate(cls)
     node.parents = parents
     # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
@@ -92,9 +94,9 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     node.params = params
     node.hooks = None
     node.seq = next(_next_seq)
-    positions, saves_out, node.saves = cls.saved_for[mask]
+    node.saves = saves
     node.out = data if saves_out else None
-    node.versions = _versions(inputs, positions, out if saves_out else None) if node.saves else ()
+    node.versions = _versions(inputs, positions, out if saves_out else None) if saves else ()
     out._requires_grad = True
     out.grad_fn = node
     return out
@@ -142,9 +144,11 @@ def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list | tup
         if isinstance(x, Tensor):
             if x._inference:
                 raise RuntimeError(_INFERENCE_SAVED)
-            versions.append((i, _counter(x), x._vc[0]))
+            counter = x._vc if x._vc is not None else _counter(x)
+            versions.append((i, counter, counter[0]))
     if out is not None:
-        versions.append((-1, _counter(out), out._vc[0]))
+        counter = _counter(out)
+        versions.append((-1, counter, counter[0]))
     return versions or ()
 
 
@@ -234,6 +238,23 @@ def _dim(d: int, ndim: int) -> int:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
                          f"but got {d})")
     return d % n
+
+
+def _add_reduce(a: np.ndarray, axes: tuple | None, keepdims: bool = False) -> np.ndarray:
+    """``np.add.reduce(a, axes)``; a float array summed over many leading rows (a batch, as
+    for a bias gradient) goes through BLAS as ``ones @ rows``: numpy loops over rows one by
+    one, which is several times slower and less accurate. (Beyond a few rows neither adds
+    in PyTorch's order, so neither gives PyTorch's last bit.)"""
+    if axes and a.dtype.char in "fd" and axes == tuple(range(len(axes))) and (
+            len(axes) < a.ndim and a.flags.c_contiguous):
+        rows = a.reshape(-1, math.prod(a.shape[len(axes):]))
+        if len(rows) > _BLAS_ROWS:
+            total = (np.ones(len(rows), a.dtype) @ rows).reshape(a.shape[len(axes):])
+            return total.reshape((1,) * len(axes) + total.shape) if keepdims else total
+    return np.add.reduce(a, axes, keepdims=keepdims)
+
+
+_BLAS_ROWS = 16
 
 
 def _dims(dim, ndim: int) -> tuple:
@@ -720,7 +741,7 @@ class Tensor:
         if dim is None:
             return _record(np.add.reduce(data, None, data.dtype), "SumBackward0", (self,))
         dims = _dims(dim, self.ndim)
-        return _record(np.add.reduce(data, dims, data.dtype, keepdims=keepdim), "SumBackward1",
+        return _record(_add_reduce(data, dims, keepdims=keepdim), "SumBackward1",
                        (self,), {"dim": dims, "keepdim": keepdim})
 
     def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None):
@@ -733,7 +754,7 @@ class Tensor:
         if dim is None:  # a sum in the input's dtype, then a division (as numpy's mean does)
             return _record(np.add.reduce(data, None) / data.size, "MeanBackward0", (self,))
         dims = _dims(dim, self.ndim)
-        return _record(np.add.reduce(data, dims, keepdims=keepdim) / _count(data.shape, dims),
+        return _record(_add_reduce(data, dims, keepdims=keepdim) / _count(data.shape, dims),
                        "MeanBackward1",
                        (self,), {"dim": dims, "keepdim": keepdim})
 
@@ -1218,11 +1239,11 @@ def matmul(a, b) -> Tensor:
     a, b = _operand(a), _operand(b)
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError("matmul(): argument 'other' must be Tensor")
-    if a.dtype is not b.dtype:
+    if a._data.dtype != b._data.dtype:
         names = [t.dtype.legacy_name[:-6].lower() for t in (a, b)]
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{names[0]} != {names[1]}")
-    sa, sb = a.shape, b.shape
+    sa, sb = a._data.shape, b._data.shape
     if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{len(sa)}D and {len(sb)}D")
@@ -1263,7 +1284,7 @@ def matmul(a, b) -> Tensor:
 
 
 def _mm(a: Tensor, b: Tensor) -> Tensor:
-    (n, k), (k2, m) = a.shape, b.shape
+    (n, k), (k2, m) = a._data.shape, b._data.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     return _record(a._data @ b._data, "MmBackward0", (a, b))

@@ -524,6 +524,28 @@ def test_broadcast_gradients_are_reduced_to_each_input_shape_in_grads_out():
     assert s.grad.shape == torch.Size([])
 
 
+
+@pytest.mark.parametrize("rows", [3, 16, 17, 200, 1000])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_a_bias_gradient_is_the_batch_sum_of_the_upstream_gradient(rows, dtype):
+    # Summing a batch (few rows or many, whichever way the engine adds them) must agree
+    # between the forward sum(0) / mean(0) and the reduction backward does for broadcasting,
+    # to the last bit, and be as accurate as adding the rows in float64 and rounding.
+    gen = torch.Generator().manual_seed(rows)
+    g = torch.randn(rows, 2, 5, generator=gen, dtype=dtype)
+    b = torch.zeros(2, 5, dtype=dtype, requires_grad=True)
+    (torch.zeros(rows, 2, 5, dtype=dtype) + b).backward(g)
+    assert torch.equal(b.grad, g.sum(0))
+    assert torch.equal(g.sum(0, keepdim=True), g.sum(0).reshape(1, 2, 5))
+    assert torch.equal(g.mean(0), g.sum(0) / rows)
+    exact = g.numpy().astype(np.float64).sum(0)
+    eps = np.finfo(g.numpy().dtype).eps
+    bound = rows * eps * np.abs(g.numpy()).astype(np.float64).sum(0)  # worst case, row by row
+    assert (np.abs(b.grad.numpy() - exact) <= bound).all()
+    both = g.sum((0, 1), keepdim=True)  # several leading dims at once
+    assert both.shape == (1, 1, 5)
+    np.testing.assert_allclose(both.numpy()[0, 0], exact.sum(0), rtol=1e-5, atol=1e-5)
+
 def test_a_paused_walk_leaves_grad_mode_alone():
     x = f64([1.0, 2.0])
     loss = (x * 2).sum()

@@ -46,7 +46,8 @@ def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if reduction == "none":
         return loss
-    return np.asarray(loss.mean() if reduction == "mean" else loss.sum(), dtype=loss.dtype)
+    total = np.add.reduce(loss, None)  # then / size: Tensor.mean's arithmetic
+    return np.asarray(total / loss.size if reduction == "mean" else total, dtype=loss.dtype)
 
 
 def _target(input: Tensor, target) -> Tensor:
