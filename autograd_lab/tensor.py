@@ -87,7 +87,12 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     cls = NODES[name]
     positions, saves_out, saves = cls.saved_for[mask]
     node = _allocate(cls)
-    node.parents = parents
+    if len(parents) == 1:  # the parents' slots, written directly for the usual arities
+        node.parent0 = parents[0]
+    elif len(parents) == 2:
+        node.parent0, node.parent1 = parents
+    else:
+        node.parents = parents
     # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
     # intermediate tensors can then be freed, and the garbage collector has less to scan.
     node.inputs = values

@@ -128,6 +128,23 @@ def test_100k_op_chain_steps_once_per_node():
         np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
 
 
+def test_a_recorded_op_leaves_one_object_for_the_garbage_collector():
+    # Python's collector rescans every tracked object a graph keeps alive, so a long
+    # forward pass costs time in proportion to them: a node is one object, its parents
+    # included (a tuple of parents would be a second one per op).
+    n = 10_000
+    x = f64([1.0, 2.0])
+    for op in (lambda t: t * 1.0001, lambda t: t + x, lambda t: -t):
+        gc.collect()
+        before = len(gc.get_objects())
+        y = x
+        for _ in range(n):
+            y = op(y)
+        gc.collect()
+        assert len(gc.get_objects()) - before < 1.1 * n
+        assert len(y.grad_fn.parents) == len(y.grad_fn.rules)
+        del y
+
 def test_wide_sum_of_5000_leaves():
     n = 5000
     leaves = [f64(float(i)) for i in range(n)]
