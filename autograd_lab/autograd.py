@@ -148,24 +148,23 @@ def _execution_order(roots: list) -> list:
     priority): for this walk its ``seq`` is put just below its earliest consumer's.
     """
     seen = set(roots)
-    stack = list(roots)
+    found = list(roots)
     for root in roots:
         if root.__class__ is AccumulateGrad:
             root.seq = math.inf
-    visit, push, pop = seen.add, stack.append, stack.pop
-    while stack:  # an iterative DFS: a 100,000-node chain needs no recursion
-        node = pop()
+    for node in found:  # breadth-first, growing the list it walks: no recursion at any depth
         for parent in node.parents:
             if parent is None:
                 continue
-            if parent.__class__ is AccumulateGrad:
-                if parent not in seen or node.seq - 0.5 < parent.seq:
+            if parent not in seen:
+                seen.add(parent)
+                found.append(parent)
+                if parent.__class__ is AccumulateGrad:
                     parent.seq = node.seq - 0.5
-                visit(parent)
-            elif parent not in seen:
-                visit(parent)
-                push(parent)
-    return sorted(seen, key=_BY_SEQ, reverse=True)
+            elif parent.__class__ is AccumulateGrad and node.seq - 0.5 < parent.seq:
+                parent.seq = node.seq - 0.5
+    found.sort(key=_BY_SEQ, reverse=True)  # found is nearly in that order already: fast
+    return found
 
 
 _BY_SEQ = operator.attrgetter("seq")

@@ -42,7 +42,8 @@ class Node:
     rules: tuple = ()
     op = ""  # the forward op's name, as PyTorch's messages name it: "Mul", "Exp"...
     arg_names: tuple = ()  # the rules' names for the inputs: ("x", "y")
-    # needed-inputs bitmask -> (saved input positions, saves the output, saves anything)
+    # needed-inputs bitmask -> (saved input positions, saves the output, saves anything,
+    # the saved input positions as a bitmask)
     saved_for: dict = {}
 
     def name(self) -> str:
@@ -127,7 +128,8 @@ def _node_class(name: str, rules: tuple) -> type:
     for mask in range(1, 1 << len(rules)):
         names = set().union(*(reads[i] for i in range(len(rules)) if mask >> i & 1))
         positions = tuple(i for i, a in enumerate(arg_names) if a in names)
-        saved_for[mask] = (positions, "ans" in names, bool(positions) or "ans" in names)
+        saved_for[mask] = (positions, "ans" in names, bool(positions) or "ans" in names,
+                           sum(1 << i for i in positions))
     op = name.split("Backward")[0]
     slots = tuple(f"parent{i}" for i in range(len(rules)))
     return type(name, (Node,), {"__slots__": slots, "parents": _parents(slots),

@@ -81,18 +81,12 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     out = _new(data, vc)
     if not STATE.enabled:
         return out
-    mask, parents, values = _edges(inputs)
+    cls = NODES[name]
+    node = _allocate(cls)
+    mask, tensors, values = _link(node, inputs)
     if not mask:
         return out
-    cls = NODES[name]
-    positions, saves_out, saves = cls.saved_for[mask]
-    node = _allocate(cls)
-    if len(parents) == 1:  # the parents' slots, written directly for the usual arities
-        node.parent0 = parents[0]
-    elif len(parents) == 2:
-        node.parent0, node.parent1 = parents
-    else:
-        node.parents = parents
+    positions, saves_out, saves, saved_bits = cls.saved_for[mask]
     # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
     # intermediate tensors can then be freed, and the garbage collector has less to scan.
     node.inputs = values
@@ -101,47 +95,54 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     node.seq = next(_next_seq)
     node.saves = saves
     node.out = data if saves_out else None
-    node.versions = _versions(inputs, positions, out if saves_out else None) if saves else ()
+    if saves_out or tensors & saved_bits:
+        node.versions = _versions(inputs, positions, out if saves_out else None)
+    else:  # it saves no tensor (perhaps a number): no version to check
+        node.versions = ()
     out._requires_grad = True
     out.grad_fn = node
     return out
 
 
-def _edges(inputs: tuple) -> tuple[int, tuple, tuple]:
-    """For an op's inputs: a bitmask of those that need a gradient, their nodes (an input's
-    grad_fn, a leaf's AccumulateGrad, or None) and their values (arrays or numbers)."""
-    if len(inputs) == 1:  # the common cases, unrolled: they run for every op
+def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
+    """Point the node's parent slots at each input's node (its grad_fn, a leaf's
+    AccumulateGrad, or None where the input needs no gradient). Returns two bitmasks, the
+    inputs that need a gradient and the inputs that are tensors, and the inputs' values."""
+    if len(inputs) == 1:  # the usual arities, unrolled: this runs for every op
         (a,) = inputs
-        if isinstance(a, Tensor) and a._requires_grad:
-            return 1, (a.grad_fn if a.grad_fn is not None else accumulator(a),), (a._data,)
-        return 0, (None,), (a._data if isinstance(a, Tensor) else a,)
+        if not isinstance(a, Tensor):
+            node.parent0 = None
+            return 0, 0, (a,)
+        node.parent0 = (a.grad_fn or accumulator(a)) if a._requires_grad else None
+        return (1 if a._requires_grad else 0), 1, (a._data,)
     if len(inputs) == 2:
         a, b = inputs
-        pa = pb = None
+        mask = tensors = 0
+        node.parent0 = node.parent1 = None
         if isinstance(a, Tensor):
             if a._requires_grad:
-                pa = a.grad_fn if a.grad_fn is not None else accumulator(a)
-            a = a._data
+                node.parent0, mask = a.grad_fn or accumulator(a), 1
+            a, tensors = a._data, 1
         if isinstance(b, Tensor):
             if b._requires_grad:
-                pb = b.grad_fn if b.grad_fn is not None else accumulator(b)
-            b = b._data
-        return (pa is not None) | (pb is not None) << 1, (pa, pb), (a, b)
-    mask, parents, values = 0, [], []
+                node.parent1, mask = b.grad_fn or accumulator(b), mask | 2
+            b, tensors = b._data, tensors | 2
+        return mask, tensors, (a, b)
+    mask = tensors = 0
+    parents, values = [], []
     for i, x in enumerate(inputs):
+        parent = None
         if isinstance(x, Tensor):
-            values.append(x._data)
             if x._requires_grad:
-                parents.append(x.grad_fn if x.grad_fn is not None else accumulator(x))
-                mask |= 1 << i
-                continue
-        else:
-            values.append(x)
-        parents.append(None)
-    return mask, tuple(parents), tuple(values)
+                parent, mask = x.grad_fn or accumulator(x), mask | 1 << i
+            x, tensors = x._data, tensors | 1 << i
+        parents.append(parent)
+        values.append(x)
+    node.parents = parents
+    return mask, tensors, tuple(values)
 
 
-def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list | tuple:
+def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list:
     """(position, counter, version now) for each saved tensor; -1 stands for the output."""
     versions = []
     for i in positions:
@@ -149,12 +150,12 @@ def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list | tup
         if isinstance(x, Tensor):
             if x._inference:
                 raise RuntimeError(_INFERENCE_SAVED)
-            counter = x._vc if x._vc is not None else _counter(x)
+            counter = _counter(x)
             versions.append((i, counter, counter[0]))
     if out is not None:
         counter = _counter(out)
         versions.append((-1, counter, counter[0]))
-    return versions or ()
+    return versions
 
 
 from .graph import _sequence as _next_seq  # noqa: E402  (one counter for all nodes)

@@ -289,6 +289,7 @@ def test_what_each_node_saves(name, mask, saved_inputs, saves_output):
     """Read from the rules' bytecode; this pins it on every Python version CI runs."""
     from autograd_lab.graph import NODES
 
-    positions, out, saves = NODES[name].saved_for[mask]
+    positions, out, saves, bits = NODES[name].saved_for[mask]
+    assert bits == sum(1 << i for i in saved_inputs)
     assert (positions, out, saves) == (saved_inputs, saves_output,
                                       bool(saved_inputs) or saves_output)
