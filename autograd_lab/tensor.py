@@ -1194,12 +1194,15 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
     """``a + alpha * b`` rounded once, as PyTorch computes ``add(alpha=)`` (a fused
     multiply-add): for float32 the product and sum are exact in float64 before rounding."""
     b = _operand(b)
-    same = isinstance(b, Tensor) and b._data.dtype == a._data.dtype
-    common = a.dtype if same else result_type(a, b)
-    ad = a._data.astype(common.numpy, copy=False)
-    bd = b._data.astype(common.numpy, copy=False) if isinstance(b, Tensor) else b
+    ad = a._data
+    if isinstance(b, Tensor) and b._data.dtype == ad.dtype:  # the usual case: one dtype
+        bd = b._data
+    else:
+        common = result_type(a, b).numpy
+        ad = ad.astype(common, copy=False)
+        bd = b._data.astype(common, copy=False) if isinstance(b, Tensor) else b
     try:
-        if common is dtypes.float32:
+        if ad.dtype == np.float32:
             data = (ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
                     ).astype(np.float32)
         else:
