@@ -55,6 +55,8 @@ class Generator:
         if str(device) != "cpu":
             raise RuntimeError(f"autograd_lab only has CPU generators, not {device!r}")
         self.device = "cpu"
+        self._mt = np.random.MT19937()
+        self._legacy = np.random.RandomState(self._mt)  # reseeds self._mt numpy's old way
         self.manual_seed(DEFAULT_SEED)
 
     def manual_seed(self, seed):
@@ -63,9 +65,6 @@ class Generator:
         if not -(2**63) <= seed < 2**64:
             raise ValueError("Overflow when unpacking long long")
         self._seed = seed % 2**64
-        if not hasattr(self, "_mt"):
-            self._mt = np.random.MT19937()
-            self._legacy = np.random.RandomState(self._mt)  # seeds self._mt numpy's old way
         self._legacy.seed(self._seed & 0xFFFFFFFF)
         self._normal = None  # second Box-Muller sample waiting to be used (float64)
         self._fresh = True  # only matters for the byte-exact get_state()
