@@ -127,16 +127,17 @@ def _free(node) -> None:
     if node.saves:
         node.inputs = node.out = None
     elif node.inputs is not None:
-        node.inputs = tuple([_Shape(x) if isinstance(x, np.ndarray) else x for x in node.inputs])
+        node.inputs = tuple([_step(_Shape, (x.shape, x.dtype)) if isinstance(x, np.ndarray)
+                             else x for x in node.inputs])
 
 
-class _Shape:
-    """An input's shape and dtype, all a node that saves nothing needs for another backward."""
+class _Shape(tuple):
+    """An input's shape and dtype, all a node that saves nothing needs for another backward
+    (a tuple, so that making one costs next to nothing)."""
 
-    __slots__ = ("shape", "dtype")
-
-    def __init__(self, array: np.ndarray):
-        self.shape, self.dtype = array.shape, array.dtype
+    __slots__ = ()
+    shape = property(operator.itemgetter(0))
+    dtype = property(operator.itemgetter(1))
 
 
 def _execution_order(roots: list) -> list:
