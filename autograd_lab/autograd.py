@@ -22,7 +22,7 @@ import numpy as np
 from . import dtypes
 from .grad_mode import STATE
 from .graph import AccumulateGrad, accumulator
-from .tensor import Tensor, _add_reduce, _new, warn_once
+from .tensor import Tensor, _add_reduce, _new, _ones, warn_once
 
 __all__ = ["Step", "backward", "backward_steps", "grad"]
 
@@ -337,19 +337,6 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
             seed = g._data.astype(out._data.dtype, copy=False)
         seeds.append(_new(seed) if create_graph else seed)
     return outputs, seeds
-
-
-def _ones(shape: tuple, dtype) -> np.ndarray:
-    """The implicit seed gradient: a read-only array of ones, cached per shape and dtype."""
-    key = (shape, dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        ones = _ONES[key] = np.ones(shape, dtype)
-        ones.flags.writeable = False
-    return ones
-
-
-_ONES: dict = {}
 
 
 def _root_node(t: Tensor):

@@ -255,12 +255,25 @@ def _add_reduce(a: np.ndarray, axes: tuple | None, keepdims: bool = False) -> np
             len(axes) < a.ndim and a.flags.c_contiguous):
         rows = a.reshape(-1, math.prod(a.shape[len(axes):]))
         if len(rows) > _BLAS_ROWS:
-            total = (np.ones(len(rows), a.dtype) @ rows).reshape(a.shape[len(axes):])
+            total = (_ones((len(rows),), a.dtype) @ rows).reshape(a.shape[len(axes):])
             return total.reshape((1,) * len(axes) + total.shape) if keepdims else total
     return np.add.reduce(a, axes, keepdims=keepdims)
 
 
 _BLAS_ROWS = 16
+
+
+def _ones(shape: tuple, dtype) -> np.ndarray:
+    """A read-only array of ones, cached per shape and dtype (implicit seeds, batch sums)."""
+    key = (shape, dtype)
+    ones = _ONES.get(key)
+    if ones is None:
+        ones = _ONES[key] = np.ones(shape, dtype)
+        ones.flags.writeable = False
+    return ones
+
+
+_ONES: dict = {}
 
 
 def _dims(dim, ndim: int) -> tuple:
