@@ -21,8 +21,8 @@ import numpy as np
 
 from . import dtypes
 from .grad_mode import STATE
-from .graph import AccumulateGrad, accumulator
-from .tensor import Tensor, _add_reduce, _new, _ones, warn_once
+from .graph import AccumulateGrad
+from .tensor import Tensor, _add_reduce, _new, _node_of, _ones, warn_once
 
 __all__ = ["Step", "backward", "backward_steps", "grad"]
 
@@ -62,13 +62,13 @@ class Step(tuple):
     leaf_grad = property(operator.itemgetter(4))
 
     def __new__(cls, node, grad_in, grads_out=(), leaf=None, leaf_grad=None):
-        return _step(cls, (node, grad_in, grads_out, leaf, leaf_grad))
+        return _tuple_new(cls, (node, grad_in, grads_out, leaf, leaf_grad))
 
     def __repr__(self) -> str:
         return f"Step({self.node.name()})"
 
 
-_step = tuple.__new__
+_tuple_new = tuple.__new__
 
 
 def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
@@ -85,11 +85,11 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
     outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
     if len(outputs) == 1:
-        pending = {_root_node(outputs[0]): seeds[0]}
+        pending = {_node_of(outputs[0]): seeds[0]}
     else:
         pending = {}
         for t, seed in zip(outputs, seeds):
-            node = _root_node(t)
+            node = _node_of(t)
             pending[node] = pending[node] + seed if node in pending else seed
     plain = not create_graph and capture is None
     for node in _execution_order(list(pending)):
@@ -127,7 +127,7 @@ def _free(node) -> None:
     if node.saves:
         node.inputs = node.out = None
     elif node.inputs is not None:
-        node.inputs = tuple([_step(_Shape, (x.shape, x.dtype)) if isinstance(x, np.ndarray)
+        node.inputs = tuple([_tuple_new(_Shape, (x.shape, x.dtype)) if isinstance(x, np.ndarray)
                              else x for x in node.inputs])
 
 
@@ -146,7 +146,9 @@ def _execution_order(roots: list) -> list:
     PyTorch runs the ready node that was created last. A node is created after its inputs'
     nodes, so that is simply descending creation order (``seq``), except that a leaf's
     AccumulateGrad runs as soon as its last consumer is done (PyTorch gives it the highest
-    priority): for this walk its ``seq`` is put just below its earliest consumer's.
+    priority): for this walk its ``seq`` is put just below its earliest consumer's, leaves
+    of one consumer in the order of its inputs (as that consumer hands them to PyTorch's
+    ready queue), all above the next node that was created before the consumer.
     """
     seen = set(roots)
     found = list(roots)
@@ -154,16 +156,16 @@ def _execution_order(roots: list) -> list:
         if root.__class__ is AccumulateGrad:
             root.seq = math.inf
     for node in found:  # breadth-first, growing the list it walks: no recursion at any depth
-        for parent in node.parents:
+        for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
             if parent not in seen:
                 seen.add(parent)
                 found.append(parent)
                 if parent.__class__ is AccumulateGrad:
-                    parent.seq = node.seq - 0.5
-            elif parent.__class__ is AccumulateGrad and node.seq - 0.5 < parent.seq:
-                parent.seq = node.seq - 0.5
+                    parent.seq = node.seq - 0.5 - i / 8
+            elif parent.__class__ is AccumulateGrad and node.seq - 0.5 - i / 8 < parent.seq:
+                parent.seq = node.seq - 0.5 - i / 8
     found.sort(key=_BY_SEQ, reverse=True)  # found is nearly in that order already: fast
     return found
 
@@ -201,7 +203,7 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict) -> Step:
         pending[parent] = gi if earlier is None else earlier + gi
     if not retain:
         _free(node)
-    return _step(Step, (node, g, grads, None, None))
+    return _tuple_new(Step, (node, g, grads, None, None))
 
 
 def _fit(gi, shape: tuple, dtype: np.dtype):
@@ -259,6 +261,8 @@ def _as_tensor(x, parent):
 
 def _run_hooks(hooks, g, create_graph: bool):
     """Call each hook on the gradient (as a tensor), with grad mode on only for create_graph."""
+    if not create_graph and not g.flags.writeable:
+        g = g.copy()  # the cached seed of ones: a hook may change its gradient in place
     user_mode, STATE.enabled = STATE.enabled, create_graph
     try:
         for hook in list(hooks):
@@ -282,16 +286,13 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, leaf_value
     data = leaf._data
     if g.shape != data.shape or g.dtype != data.dtype:
         g = _fit(g, data.shape, data.dtype)
-    if leaf._grad is None:
-        if create_graph:
-            leaf._grad = _copy_node(g) if g._requires_grad else _new(g._data.copy())
-        else:  # a copy: the same array may have been sent to other inputs too
-            leaf._grad = _new(g.copy())
+    if leaf._grad is None:  # a copy: the same gradient may have been sent to other inputs
+        leaf._grad = _first_grad(g) if create_graph else _new(g.copy())
     elif create_graph:
         leaf._grad = leaf._grad + g
     else:  # in place: .grad stays the same tensor object, as in PyTorch
         leaf._grad._data += g  # without create_graph, gradients are arrays
-    return _step(Step, (node, g, (), leaf, _snapshot(leaf._grad) if leaf_values else None))
+    return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad) if leaf_values else None))
 
 
 def _snapshot(grad: Tensor | None):
@@ -301,9 +302,11 @@ def _snapshot(grad: Tensor | None):
     return grad._data.copy()
 
 
-def _copy_node(g: Tensor) -> Tensor:
-    """The gradient stored by ``backward(create_graph=True)``: a copy into a fresh tensor,
-    recorded as PyTorch records it (``CopyBackwards``)."""
+def _first_grad(g: Tensor) -> Tensor:
+    """The ``.grad`` first stored by ``backward(create_graph=True)``: a copy into a fresh
+    tensor, recorded as PyTorch records it (``CopyBackwards``) when ``g`` requires grad."""
+    if not g._requires_grad:
+        return _new(g._data.copy())
     return _new(np.empty_like(g._data)).copy_(g)
 
 
@@ -339,11 +342,6 @@ def _seeds(outputs, grad_outputs, create_graph: bool):
     return outputs, seeds
 
 
-def _root_node(t: Tensor):
-    """Where backward starts for ``t``: its grad_fn, or for a leaf its AccumulateGrad."""
-    return t.grad_fn if t.grad_fn is not None else accumulator(t)
-
-
 _drain = collections.deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
 
 
@@ -358,8 +356,11 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         targets = list({id(t): t for t in targets}.values())  # each tensor once
         found = grad(tensors, targets, grad_tensors, retain_graph, create_graph,
                      allow_unused=True, materialize_grads=True)
-        for leaf, g in zip(targets, found):
-            leaf._grad = g if leaf._grad is None else leaf._grad + g
+        for leaf, g in zip(targets, found):  # (grad() returned fresh arrays unless create_graph)
+            if leaf._grad is not None:
+                leaf._grad = leaf._grad + g
+            else:
+                leaf._grad = _first_grad(g) if create_graph else g
         return
     _drain(backward_steps(tensors, grad_tensors, retain_graph, create_graph, leaf_values=False))
 
@@ -375,7 +376,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     for x in inputs:
         if not x._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        nodes.append(_root_node(x))
+        nodes.append(_node_of(x))
     capture = dict.fromkeys(nodes)
     _drain(backward_steps(outputs, grad_outputs, retain_graph, create_graph, capture,
                           leaf_values=False))

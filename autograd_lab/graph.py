@@ -15,6 +15,7 @@ import dis
 import itertools
 import operator
 import weakref
+from typing import NamedTuple
 
 from .rules import RULES
 
@@ -25,10 +26,11 @@ _METADATA = {"shape", "size", "ndim", "dtype"}
 class Node:
     """A backward function. ``next_functions`` lists ``(parent, 0)`` per input, as in PyTorch."""
 
-    # ``parents``: one per input, its node (None when the input needs no gradient). Each
-    # class keeps them in slots of its own, parent0, parent1..., not in a tuple: a tuple per
-    # node would double the objects Python's garbage collector scans, and on a 100,000-op
-    # chain the collector took a fifth of the time.
+    # One per input: its node, or None when the input needs no gradient. Each node class
+    # keeps them in slots of its own (parent0, parent1...: see _parents()), not in a tuple:
+    # a tuple per node would double the objects Python's garbage collector scans, and on a
+    # 100,000-op chain the collector took a fifth of the time.
+    parents: tuple
     __slots__ = (
         "inputs",  # the op's inputs (tensors or numbers); None once freed after backward
         "out",  # the op's output data, when a rule reads it (``ans``)
@@ -42,9 +44,7 @@ class Node:
     rules: tuple = ()
     op = ""  # the forward op's name, as PyTorch's messages name it: "Mul", "Exp"...
     arg_names: tuple = ()  # the rules' names for the inputs: ("x", "y")
-    # needed-inputs bitmask -> (saved input positions, saves the output, saves anything,
-    # the saved input positions as a bitmask)
-    saved_for: dict = {}
+    saved_for: dict = {}  # needed-inputs bitmask -> Saves: what backward will read
 
     def name(self) -> str:
         return type(self).__name__
@@ -120,6 +120,15 @@ def _reads(rule) -> set:
     return read
 
 
+class Saves(NamedTuple):
+    """What a node's rules read, for one combination of inputs that need a gradient."""
+
+    positions: tuple  # the inputs read, by position
+    output: bool  # the op's output (``ans``) is read
+    anything: bool  # something is read: a second backward then needs retain_graph=True
+    position_bits: int  # ``positions`` as a bitmask
+
+
 def _node_class(name: str, rules: tuple) -> type:
     """Build ``MulBackward0`` and friends from their table entry."""
     arg_names = rules[0].__code__.co_varnames[2 : 2 + len(rules)]  # after g, ans
@@ -128,8 +137,8 @@ def _node_class(name: str, rules: tuple) -> type:
     for mask in range(1, 1 << len(rules)):
         names = set().union(*(reads[i] for i in range(len(rules)) if mask >> i & 1))
         positions = tuple(i for i, a in enumerate(arg_names) if a in names)
-        saved_for[mask] = (positions, "ans" in names, bool(positions) or "ans" in names,
-                           sum(1 << i for i in positions))
+        saved_for[mask] = Saves(positions, "ans" in names, bool(positions) or "ans" in names,
+                                sum(1 << i for i in positions))
     op = name.split("Backward")[0]
     slots = tuple(f"parent{i}" for i in range(len(rules)))
     return type(name, (Node,), {"__slots__": slots, "parents": _parents(slots),

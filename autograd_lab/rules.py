@@ -25,10 +25,14 @@ import numpy as np
 
 RULES = {
     # arithmetic
-    "AddBackward0": (lambda g, ans, x, y, alpha=1: g,
-                     lambda g, ans, x, y, alpha=1: _scaled(g, alpha)),
-    "SubBackward0": (lambda g, ans, x, y, alpha=1: g,
-                     lambda g, ans, x, y, alpha=1: _scaled(-g, alpha)),
+    "AddBackward0": (  # g itself when alpha is 1 (no copy), as PyTorch's maybe_multiply
+        lambda g, ans, x, y, alpha=1: g,
+        lambda g, ans, x, y, alpha=1: g if alpha == 1 else g * alpha,
+    ),
+    "SubBackward0": (
+        lambda g, ans, x, y, alpha=1: g,
+        lambda g, ans, x, y, alpha=1: -g if alpha == 1 else -g * alpha,
+    ),
     "RsubBackward1": (lambda g, ans, x, other: -g,),
     "MulBackward0": (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
     "DivBackward0": (lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / (y * y)),
@@ -148,11 +152,6 @@ RULES = {
 
 def _is_array(a) -> bool:
     return isinstance(a, (np.ndarray, np.generic))  # numpy turns 0-d results into scalars
-
-
-def _scaled(g, alpha):
-    """``g * alpha``, or ``g`` itself when alpha is 1 (as PyTorch's ``maybe_multiply``)."""
-    return g if alpha == 1 else g * alpha
 
 
 def _expand(g, shape):

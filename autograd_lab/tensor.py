@@ -11,6 +11,7 @@ their nodes in generated code (``VariableType``) the way ``_record`` does here.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import warnings
 from collections import namedtuple
@@ -82,11 +83,11 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     if not STATE.enabled:
         return out
     cls = NODES[name]
-    node = _allocate(cls)
+    node = _allocate(cls)  # dropped again below when no input needs a gradient
     mask, tensors, values = _link(node, inputs)
     if not mask:
         return out
-    positions, saves_out, saves, saved_bits = cls.saved_for[mask]
+    positions, saves_out, saves, saved_bits = cls.saved_for[mask]  # a Saves
     # The node keeps the inputs' values, not the tensor objects (as PyTorch's SavedVariable):
     # intermediate tensors can then be freed, and the garbage collector has less to scan.
     node.inputs = values
@@ -113,7 +114,7 @@ def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
         if not isinstance(a, Tensor):
             node.parent0 = None
             return 0, 0, (a,)
-        node.parent0 = (a.grad_fn or accumulator(a)) if a._requires_grad else None
+        node.parent0 = _node_of(a) if a._requires_grad else None
         return (1 if a._requires_grad else 0), 1, (a._data,)
     if len(inputs) == 2:
         a, b = inputs
@@ -121,11 +122,11 @@ def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
         node.parent0 = node.parent1 = None
         if isinstance(a, Tensor):
             if a._requires_grad:
-                node.parent0, mask = a.grad_fn or accumulator(a), 1
+                node.parent0, mask = _node_of(a), 1
             a, tensors = a._data, 1
         if isinstance(b, Tensor):
             if b._requires_grad:
-                node.parent1, mask = b.grad_fn or accumulator(b), mask | 2
+                node.parent1, mask = _node_of(b), mask | 2
             b, tensors = b._data, tensors | 2
         return mask, tensors, (a, b)
     mask = tensors = 0
@@ -134,12 +135,17 @@ def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
         parent = None
         if isinstance(x, Tensor):
             if x._requires_grad:
-                parent, mask = x.grad_fn or accumulator(x), mask | 1 << i
+                parent, mask = _node_of(x), mask | 1 << i
             x, tensors = x._data, tensors | 1 << i
         parents.append(parent)
         values.append(x)
     node.parents = parents
     return mask, tensors, tuple(values)
+
+
+def _node_of(t: Tensor):
+    """Where a gradient for ``t`` goes: its grad_fn, or for a leaf its AccumulateGrad."""
+    return t.grad_fn if t.grad_fn is not None else accumulator(t)
 
 
 def _versions(inputs: tuple, positions: tuple, out: Tensor | None) -> list:
@@ -246,34 +252,28 @@ def _dim(d: int, ndim: int) -> int:
     return d % n
 
 
+_BLAS_ROWS = 17  # up to 17 rows numpy adds them in PyTorch's order; beyond, neither does
+
+
 def _add_reduce(a: np.ndarray, axes: tuple | None, keepdims: bool = False) -> np.ndarray:
-    """``np.add.reduce(a, axes)``; a float array summed over many leading rows (a batch, as
-    for a bias gradient) goes through BLAS as ``ones @ rows``: numpy loops over rows one by
-    one, which is several times slower and less accurate. (Beyond a few rows neither adds
-    in PyTorch's order, so neither gives PyTorch's last bit.)"""
-    if axes and a.dtype.char in "fd" and axes == tuple(range(len(axes))) and (
+    """``np.add.reduce(a, axes)`` in ``a``'s dtype; a float array summed over many leading
+    rows (a batch, as for a bias gradient) goes through BLAS as ``ones @ rows``: numpy adds
+    rows one at a time, which is several times slower and less accurate."""
+    if axes and a.size and a.dtype.char in "fd" and axes == tuple(range(len(axes))) and (
             len(axes) < a.ndim and a.flags.c_contiguous):
         rows = a.reshape(-1, math.prod(a.shape[len(axes):]))
         if len(rows) > _BLAS_ROWS:
             total = (_ones((len(rows),), a.dtype) @ rows).reshape(a.shape[len(axes):])
             return total.reshape((1,) * len(axes) + total.shape) if keepdims else total
-    return np.add.reduce(a, axes, keepdims=keepdims)
+    return np.add.reduce(a, axes, a.dtype, keepdims=keepdims)
 
 
-_BLAS_ROWS = 16
-
-
-def _ones(shape: tuple, dtype) -> np.ndarray:
-    """A read-only array of ones, cached per shape and dtype (implicit seeds, batch sums)."""
-    key = (shape, dtype)
-    ones = _ONES.get(key)
-    if ones is None:
-        ones = _ONES[key] = np.ones(shape, dtype)
-        ones.flags.writeable = False
+@functools.lru_cache(maxsize=32)
+def _ones(shape: tuple, dtype: np.dtype) -> np.ndarray:
+    """A read-only array of ones, for the last few shapes asked (seeds, batch sums)."""
+    ones = np.ones(shape, dtype)
+    ones.flags.writeable = False
     return ones
-
-
-_ONES: dict = {}
 
 
 def _dims(dim, ndim: int) -> tuple:

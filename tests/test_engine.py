@@ -145,6 +145,7 @@ def test_a_recorded_op_leaves_one_object_for_the_garbage_collector():
         assert len(y.grad_fn.parents) == len(y.grad_fn.rules)
         del y
 
+
 def test_wide_sum_of_5000_leaves():
     n = 5000
     leaves = [f64(float(i)) for i in range(n)]
@@ -541,7 +542,6 @@ def test_broadcast_gradients_are_reduced_to_each_input_shape_in_grads_out():
     assert s.grad.shape == torch.Size([])
 
 
-
 @pytest.mark.parametrize("rows", [3, 16, 17, 200, 1000])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_a_bias_gradient_is_the_batch_sum_of_the_upstream_gradient(rows, dtype):
@@ -562,6 +562,7 @@ def test_a_bias_gradient_is_the_batch_sum_of_the_upstream_gradient(rows, dtype):
     both = g.sum((0, 1), keepdim=True)  # several leading dims at once
     assert both.shape == (1, 1, 5)
     np.testing.assert_allclose(both.numpy()[0, 0], exact.sum(0), rtol=1e-5, atol=1e-5)
+
 
 def test_a_paused_walk_leaves_grad_mode_alone():
     x = f64([1.0, 2.0])

@@ -2502,6 +2502,60 @@ for r in [x + c, c + 1, c * x, (c * 2) @ c, x.detach() * c]:
     print(r.requires_grad, r.is_leaf, type(r.grad_fn).__name__ if r.grad_fn is not None else None)
 """)
 
+add(G, "sum_over_a_dim_keeps_the_dtype_asked_for", r"""
+m = torch.ones(2, 3, dtype=torch.int32)
+for dtype in (torch.int32, torch.uint8, torch.bool, torch.float64):
+    r = m.sum(0, dtype=dtype)
+    print(r, r.dtype)
+print(torch.ones(2, 3, dtype=torch.bool).sum(0))
+""")
+
+add(G, "sums_over_many_rows_of_nothing", r"""
+print(torch.zeros(20, 0).sum(0), torch.zeros(20, 3, 0).mean(0).shape)
+b = torch.zeros(0, requires_grad=True)
+(torch.zeros(20, 0) + b).sum().backward()
+print(b.grad)
+""")
+
+add(G, "batch_sums_of_up_to_17_rows_to_the_last_bit", r"""
+g = torch.arange(1., 17 * 5 + 1).reshape(17, 5) / 7 + 0.1
+for rows in (3, 16, 17):
+    print(rows, g[:rows].sum(0).tolist(), g[:rows].mean(0).tolist())
+b = torch.zeros(5, requires_grad=True)
+(torch.zeros(17, 5) + b).backward(g)
+print(b.grad.tolist())
+""")
+
+add(G, "addends_get_gradients_of_their_own", r"""
+a = torch.tensor([1., 2.], requires_grad=True)
+b = torch.tensor([3., 4.], requires_grad=True)
+s = torch.ones(2)
+(a + b).backward(s, inputs=[a, b], create_graph=True)
+print(a.grad is b.grad)
+a.grad.zero_()
+print(a.grad, b.grad, s)
+c = torch.tensor(1., requires_grad=True)
+d = torch.tensor(2., requires_grad=True)
+d.register_hook(lambda g: g.mul_(2))
+(c + d).backward()
+print(c.grad, d.grad)
+""", fresh_process=True)
+
+add(G, "leaves_of_one_consumer_accumulate_in_its_input_order", r"""
+a = torch.tensor(1.5, requires_grad=True)
+b = torch.tensor(2.5, requires_grad=True)
+order = []
+a.register_hook(lambda g: order.append("a"))
+b.register_hook(lambda g: order.append("b"))
+n = b * a
+m = a.exp()
+(m + n).sum().backward()
+print(order)
+order.clear()
+(a * b + b * a + a).sum().backward()
+print(order)
+""")
+
 
 # ---------------------------------------------------------------------------------------------
 # The documents' cells with fixed data: every random input replaced by the numbers the document
