@@ -114,19 +114,24 @@ def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
         if not isinstance(a, Tensor):
             node.parent0 = None
             return 0, 0, (a,)
-        node.parent0 = _node_of(a) if a._requires_grad else None
-        return (1 if a._requires_grad else 0), 1, (a._data,)
+        if not a._requires_grad:
+            node.parent0 = None
+            return 0, 1, (a._data,)
+        node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
+        return 1, 1, (a._data,)
     if len(inputs) == 2:
         a, b = inputs
         mask = tensors = 0
         node.parent0 = node.parent1 = None
         if isinstance(a, Tensor):
             if a._requires_grad:
-                node.parent0, mask = _node_of(a), 1
+                node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
+                mask = 1
             a, tensors = a._data, 1
         if isinstance(b, Tensor):
             if b._requires_grad:
-                node.parent1, mask = _node_of(b), mask | 2
+                node.parent1 = b.grad_fn if b.grad_fn is not None else accumulator(b)
+                mask |= 2
             b, tensors = b._data, tensors | 2
         return mask, tensors, (a, b)
     mask = tensors = 0
