@@ -2518,11 +2518,11 @@ print(b.grad)
 """)
 
 add(G, "batch_sums_of_up_to_17_rows_to_the_last_bit", r"""
-g = torch.arange(1., 17 * 5 + 1).reshape(17, 5) / 7 + 0.1
+g = (torch.arange(1., 17 * 32 + 1).reshape(17, 32) * 0.37) % 1.3 - 0.6
 for rows in (3, 16, 17):
     print(rows, g[:rows].sum(0).tolist(), g[:rows].mean(0).tolist())
-b = torch.zeros(5, requires_grad=True)
-(torch.zeros(17, 5) + b).backward(g)
+b = torch.zeros(32, requires_grad=True)
+(torch.zeros(17, 32) + b).backward(g)
 print(b.grad.tolist())
 """)
 
