@@ -156,26 +156,18 @@ def _execution_order(roots: list) -> list:
         if root.__class__ is AccumulateGrad:
             root.seq = math.inf
     for node in found:  # breadth-first, growing the list it walks: no recursion at any depth
-        parents = node.parents
-        for parent in parents:
+        for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
             if parent not in seen:
                 seen.add(parent)
                 found.append(parent)
-                if parent.__class__ is AccumulateGrad:
-                    parent.seq = _leaf_seq(node, parents, parent)
+                if parent.__class__ is AccumulateGrad:  # lower for a later input: a leaf is
+                    parent.seq = node.seq - 0.5 - i / 8  # ready at its last edge from node
             elif parent.__class__ is AccumulateGrad:
-                parent.seq = min(parent.seq, _leaf_seq(node, parents, parent))
+                parent.seq = min(parent.seq, node.seq - 0.5 - i / 8)
     found.sort(key=_BY_SEQ, reverse=True)  # found is nearly in that order already: fast
     return found
-
-
-def _leaf_seq(consumer, parents: tuple, leaf: AccumulateGrad) -> float:
-    """A place for a leaf's AccumulateGrad just below one of its consumers: lower for a later
-    input of that consumer (the leaf is ready at its last edge from it)."""
-    last = len(parents) - 1 - parents[::-1].index(leaf)
-    return consumer.seq - 0.5 - last / 8
 
 
 _BY_SEQ = operator.attrgetter("seq")
