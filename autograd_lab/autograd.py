@@ -73,14 +73,14 @@ _tuple_new = tuple.__new__
 
 def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
                    create_graph: bool = False, capture: dict | None = None, *,
-                   leaf_values: bool = True) -> Iterator[Step]:
+                   records: bool = True) -> Iterator[Step | None]:
     """Run backward from ``outputs`` (seeded with ``grad_outputs``), yielding a ``Step`` per node.
 
     Gradients accumulate into the ``.grad`` of every leaf reached, unless ``capture`` maps
     nodes to slots: then the gradient arriving at each of those nodes is stored in its slot
     (a dict filled in place) and no ``.grad`` changes, which is what ``grad()`` uses.
-    ``leaf_values=False`` leaves out the copy of a leaf's ``.grad`` that each leaf's step
-    keeps (``backward()`` reads no steps, so it skips them).
+    ``records=False`` builds no records: the walk does the same work and yields None for
+    each node (``backward()`` and ``grad()`` read no steps, so they skip them).
     """
     outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
@@ -95,15 +95,15 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
     for node in _execution_order(list(pending)):
         g = pending.pop(node)
         if not plain or node.hooks:
-            yield _visit(node, g, retain, create_graph, capture, pending, leaf_values)
+            yield _visit(node, g, retain, create_graph, capture, pending, records)
         elif node.__class__ is AccumulateGrad:  # the usual steps, kept short
-            yield _accumulate(node, g, False, None, leaf_values)
+            yield _accumulate(node, g, False, None, records)
         else:
-            yield _send(node, g, False, retain, pending)
+            yield _send(node, g, False, retain, pending, records)
 
 
 def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
-           leaf_values: bool) -> Step:
+           records: bool) -> Step | None:
     """One step with everything that can happen at a node: hooks, capture for ``grad()``, a
     leaf's accumulation, and with ``create_graph`` the rules recorded as a graph of their own."""
     if create_graph:  # the rules then run on tensors, and are recorded
@@ -114,8 +114,8 @@ def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
         if capture is not None and node in capture:
             capture[node] = g
         if node.__class__ is AccumulateGrad:
-            return _accumulate(node, g, create_graph, capture, leaf_values)
-        return _send(node, g, create_graph, retain, pending)
+            return _accumulate(node, g, create_graph, capture, records)
+        return _send(node, g, create_graph, retain, pending, records)
     finally:
         if create_graph:
             STATE.enabled = user_mode
@@ -173,10 +173,11 @@ def _execution_order(roots: list) -> list:
 _BY_SEQ = operator.attrgetter("seq")
 
 
-def _send(node, g, create_graph: bool, retain: bool, pending: dict) -> Step:
+def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: bool
+          ) -> Step | None:
     """Apply the node's rules and add each input's gradient (summed back to the input's shape
     and cast to its dtype) to what is pending for the input's node; then, unless ``retain``,
-    free what the node saved. Returns the step, with those gradients."""
+    free what the node saved. Returns the step, with those gradients (None without records)."""
     inputs = node.inputs
     if inputs is None:
         raise RuntimeError(_FREED)
@@ -203,7 +204,7 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict) -> Step:
         pending[parent] = gi if earlier is None else earlier + gi
     if not retain:
         _free(node)
-    return _tuple_new(Step, (node, g, grads, None, None))
+    return _tuple_new(Step, (node, g, grads, None, None)) if records else None
 
 
 def _fit(gi, shape: tuple, dtype: np.dtype):
@@ -274,15 +275,15 @@ def _run_hooks(hooks, g, create_graph: bool):
     return g
 
 
-def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, leaf_values: bool
-                ) -> Step:
+def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, records: bool
+                ) -> Step | None:
     leaf = node.variable
     if leaf._hooks:
         g = _run_hooks(leaf._hooks, g, create_graph)
         if capture is not None and node in capture:
             capture[node] = g
     if capture is not None:
-        return Step(node, g, (), leaf, _snapshot(leaf._grad))
+        return Step(node, g, (), leaf, _snapshot(leaf._grad)) if records else None
     data = leaf._data
     if g.shape != data.shape or g.dtype != data.dtype:
         g = _fit(g, data.shape, data.dtype)
@@ -292,7 +293,7 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, leaf_value
         leaf._grad = leaf._grad + g
     else:  # in place: .grad stays the same tensor object, as in PyTorch
         leaf._grad._data += g  # without create_graph, gradients are arrays
-    return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad) if leaf_values else None))
+    return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad))) if records else None
 
 
 def _snapshot(grad: Tensor | None):
@@ -362,7 +363,7 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
             else:
                 leaf._grad = _first_grad(g) if create_graph else g
         return
-    _drain(backward_steps(tensors, grad_tensors, retain_graph, create_graph, leaf_values=False))
+    _drain(backward_steps(tensors, grad_tensors, retain_graph, create_graph, records=False))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
@@ -379,7 +380,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
         nodes.append(_node_of(x))
     capture = dict.fromkeys(nodes)
     _drain(backward_steps(outputs, grad_outputs, retain_graph, create_graph, capture,
-                          leaf_values=False))
+                          records=False))
     results = []
     for i, (x, node) in enumerate(zip(inputs, nodes)):
         g = capture[node]
