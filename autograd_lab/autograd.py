@@ -159,13 +159,12 @@ def _execution_order(roots: list) -> list:
         for i, parent in enumerate(node.parents):
             if parent is None:
                 continue
+            if parent.__class__ is AccumulateGrad:  # just below node, lower for a later input
+                place = node.seq - 0.5 - i / 8  # (the leaf is ready at its last edge from node)
+                parent.seq = min(parent.seq, place) if parent in seen else place
             if parent not in seen:
                 seen.add(parent)
                 found.append(parent)
-                if parent.__class__ is AccumulateGrad:  # lower for a later input: a leaf is
-                    parent.seq = node.seq - 0.5 - i / 8  # ready at its last edge from node
-            elif parent.__class__ is AccumulateGrad:
-                parent.seq = min(parent.seq, node.seq - 0.5 - i / 8)
     found.sort(key=_BY_SEQ, reverse=True)  # found is nearly in that order already: fast
     return found
 

@@ -110,10 +110,7 @@ def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
     AccumulateGrad, or None where the input needs no gradient). Returns two bitmasks, the
     inputs that need a gradient and the inputs that are tensors, and the inputs' values."""
     if len(inputs) == 1:  # the usual arities, unrolled: this runs for every op
-        (a,) = inputs
-        if not isinstance(a, Tensor):
-            node.parent0 = None
-            return 0, 0, (a,)
+        (a,) = inputs  # (a one-input op's input is always a tensor)
         if not a._requires_grad:
             node.parent0 = None
             return 0, 1, (a._data,)
@@ -257,8 +254,8 @@ def _dim(d: int, ndim: int) -> int:
     return d % n
 
 
-# Up to 17 rows, numpy's row-by-row order is PyTorch's for rows a multiple of 32 wide (and
-# for 4, 64...); beyond 17 rows neither adds in PyTorch's order, and BLAS is faster.
+# Up to 17 rows, numpy's row-by-row order is PyTorch's for rows 4 wide or a multiple of 32
+# wide (the widths measured); beyond 17 rows neither adds in PyTorch's order, and BLAS is faster.
 _BLAS_ROWS = 17
 
 
