@@ -121,19 +121,15 @@ def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
             STATE.enabled = user_mode
 
 
-def _free(node) -> None:
-    """Drop what backward needed: saved values go (a second backward through this node then
-    fails, as in PyTorch); a node that saved nothing keeps only its inputs' shapes and dtypes."""
-    if node.saves:
-        node.inputs = node.out = None
-    elif node.inputs is not None:
-        node.inputs = tuple([_tuple_new(_Shape, (x.shape, x.dtype)) if isinstance(x, np.ndarray)
-                             else x for x in node.inputs])
+def _keep_only_shapes(node) -> None:
+    """After backward, a node that saved nothing keeps only its inputs' shapes and dtypes (all
+    its rules read), so that, as in PyTorch, the graph holds no value of the forward pass."""
+    node.inputs = tuple([_tuple_new(_Shape, (x.shape, x.dtype)) if x.__class__ is np.ndarray
+                         else x for x in node.inputs])
 
 
 class _Shape(tuple):
-    """An input's shape and dtype, all a node that saves nothing needs for another backward
-    (a tuple, so that making one costs next to nothing)."""
+    """An input's shape and dtype (a tuple, so that making one costs next to nothing)."""
 
     __slots__ = ()
     shape = property(operator.itemgetter(0))
@@ -202,7 +198,10 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
         earlier = pending.get(parent)
         pending[parent] = gi if earlier is None else earlier + gi
     if not retain:
-        _free(node)
+        if node.saves:  # freed: a second backward through this node fails, as in PyTorch
+            node.inputs = node.out = None
+        else:
+            _keep_only_shapes(node)
     return _tuple_new(Step, (node, g, grads, None, None)) if records else None
 
 
@@ -210,13 +209,16 @@ def _fit(gi, shape: tuple, dtype: np.dtype):
     """Sum a gradient over broadcast dimensions back to an input's shape; cast to its dtype."""
     if gi.shape != shape:
         lead = len(gi.shape) - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, n in enumerate(shape) if n == 1 and gi.shape[i + lead] != 1)
-        if isinstance(gi, Tensor):
-            gi = gi.sum(dim=axes, keepdim=True) if axes else gi
-            gi = gi.reshape(shape)
+        if gi.shape[lead:] == shape and not isinstance(gi, Tensor):  # only new leading
+            gi = _add_reduce(gi, tuple(range(lead)))  # dimensions (a bias): a plain sum
         else:
-            gi = (_add_reduce(gi, axes, keepdims=True) if axes else gi).reshape(shape)
+            axes = tuple(range(lead)) + tuple(
+                i + lead for i, n in enumerate(shape) if n == 1 and gi.shape[i + lead] != 1)
+            if isinstance(gi, Tensor):
+                gi = gi.sum(dim=axes, keepdim=True) if axes else gi
+                gi = gi.reshape(shape)
+            else:
+                gi = (_add_reduce(gi, axes, keepdims=True) if axes else gi).reshape(shape)
     if gi.dtype != dtype:
         gi = gi.to(dtypes.of_numpy(dtype)) if isinstance(gi, Tensor) else gi.astype(dtype)
     return gi

@@ -91,12 +91,12 @@ RULES = {
         lambda g, ans, x, ord, dim, keepdim: _norm_grad(g, ans, x, ord, dim, keepdim),
     ),
     # linear algebra
-    "MmBackward0": (lambda g, ans, x, y: g @ y.T, lambda g, ans, x, y: x.T @ g),
+    "MmBackward0": (lambda g, ans, x, y: _mm(g, y.T), lambda g, ans, x, y: _mm(x.T, g)),
     "MvBackward0": (lambda g, ans, m, v: _outer(g, v), lambda g, ans, m, v: g @ m),
     "AddmmBackward0": (
         lambda g, ans, bias, m1, m2: g,
-        lambda g, ans, bias, m1, m2: g @ m2.T,
-        lambda g, ans, bias, m1, m2: m1.T @ g,
+        lambda g, ans, bias, m1, m2: _mm(g, m2.T),
+        lambda g, ans, bias, m1, m2: _mm(m1.T, g),
     ),
     "DotBackward0": (lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x),
     "BmmBackward0": (
@@ -226,6 +226,12 @@ def _norm_grad(g, ans, x, ord, dim, keepdim):
         count = hits.sum(axis=dim, keepdims=True) if _is_array(hits) else hits.sum(dim, True)
         return g * np.sign(x) * hits / count
     return g * np.sign(x) * np.abs(x) ** (ord - 1) / ans ** (ord - 1)
+
+
+def _mm(a, b):
+    """``a @ b`` for two matrices: on arrays numpy's ``dot``, which gives the same values and
+    is faster than ``matmul`` on small ones (several times faster for a column times a row)."""
+    return np.dot(a, b) if _is_array(a) else a @ b
 
 
 def _outer(g, v):

@@ -263,12 +263,14 @@ def _add_reduce(a: np.ndarray, axes: tuple | None, keepdims: bool = False) -> np
     """``np.add.reduce(a, axes)`` in ``a``'s dtype; a float array summed over many leading
     rows (a batch, as for a bias gradient) goes through BLAS as ``ones @ rows``: numpy adds
     rows one at a time, which is several times slower and less accurate."""
-    if axes and a.size and a.dtype.char in "fd" and axes == tuple(range(len(axes))) and (
-            len(axes) < a.ndim and a.flags.c_contiguous):
-        rows = a.reshape(-1, math.prod(a.shape[len(axes):]))
+    # (axes are sorted and distinct: they are the leading ones when the last is len(axes) - 1)
+    if axes and axes[-1] == len(axes) - 1 and len(axes) < a.ndim and a.dtype.char in "fd" and (
+            a.size and a.flags.c_contiguous):
+        kept = a.shape[len(axes):]
+        rows = a.reshape(-1, math.prod(kept))
         if len(rows) > _BLAS_ROWS:
-            total = (_ones((len(rows),), a.dtype) @ rows).reshape(a.shape[len(axes):])
-            return total.reshape((1,) * len(axes) + total.shape) if keepdims else total
+            total = np.dot(_ones((len(rows),), a.dtype), rows)
+            return total.reshape((1,) * len(axes) + kept if keepdims else kept)
     return np.add.reduce(a, axes, a.dtype, keepdims=keepdims)
 
 
@@ -1079,10 +1081,28 @@ class Tensor:
         return self
 
     def add_(self, other, *, alpha=1):
+        if self._can_update(other):  # an optimizer's step, say: no graph, no checks needed
+            return self._update(_scaled_sum(self._data, other._data, alpha))
         return self._inplace(lambda old: old.add(other, alpha=alpha), other)
 
     def sub_(self, other, *, alpha=1):
+        if self._can_update(other):
+            return self._update(_scaled_sum(self._data, other._data, -alpha))
         return self._inplace(lambda old: old.sub(other, alpha=alpha), other)
+
+    def _can_update(self, other) -> bool:
+        """Whether ``other`` can be combined into this tensor with no history to record and
+        nothing to check: same dtype and shape, not an inference tensor, nothing tracked."""
+        return (other.__class__ is Tensor and not self._inference
+                and not (STATE.enabled and (self._requires_grad or other._requires_grad))
+                and other._data.shape == self._data.shape
+                and other._data.dtype == self._data.dtype and self._data.flags.writeable)
+
+    def _update(self, values: np.ndarray) -> Tensor:
+        """Write ``values`` (cast to this dtype) into the storage; the version goes up."""
+        self._data[...] = values
+        _counter(self)[0] += 1
+        return self
 
     def mul_(self, other):
         return self._inplace(lambda old: old * other, other)
@@ -1219,14 +1239,19 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
         ad = ad.astype(common, copy=False)
         bd = b._data.astype(common, copy=False) if isinstance(b, Tensor) else b
     try:
-        if ad.dtype == np.float32:
-            data = (ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
-                    ).astype(np.float32)
-        else:
-            data = ad + alpha * bd
+        data = _scaled_sum(ad, bd, alpha)
+        data = data.astype(np.float32) if ad.dtype == np.float32 else data
     except ValueError:
         raise RuntimeError(_broadcast_message(a.shape, Size(np.shape(bd)))) from None
     return _record(data, name, (a, b), params)
+
+
+def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
+    """``ad + alpha * bd``; for float32, in float64, where the product and the sum are exact
+    enough that the caller's one rounding back to float32 is PyTorch's fused multiply-add."""
+    if ad.dtype == np.float32:
+        return ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
+    return ad + alpha * bd
 
 
 def _binary_values(a, t: Tensor, ufunc) -> np.ndarray:
@@ -1313,7 +1338,7 @@ def _mm(a: Tensor, b: Tensor) -> Tensor:
     (n, k), (k2, m) = a._data.shape, b._data.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    return _record(a._data @ b._data, "MmBackward0", (a, b))
+    return _record(np.dot(a._data, b._data), "MmBackward0", (a, b))  # (as rules._mm)
 
 
 def maximum(a, b):
