@@ -208,10 +208,13 @@ def _binary(a, b, ufunc, name: str, params=None):
             b = _operand(b)  # bool, numpy scalars, arrays and lists
             if b is NotImplemented or isinstance(b, Tensor):
                 return b if b is NotImplemented else _binary(a, b, ufunc, name, params)
-        bd = b
         same = kind == "f" or (isinstance(b, builtins.int) and kind in "iu")
-        if same and kind in "iu" and ad.dtype.itemsize < 8:  # wraps around, as in C
+        if kind == "f":
+            bd = _number_as(b, ad.dtype)
+        elif same and ad.dtype.itemsize < 8:  # wraps around, as in C
             bd = np.array(b).astype(ad.dtype)
+        else:
+            bd = b
     if not same or (ufunc is np.true_divide and kind != "f"):
         common = result_type(a, b)
         if ufunc is np.true_divide and not common.is_floating_point:
@@ -224,6 +227,22 @@ def _binary(a, b, ufunc, name: str, params=None):
     except ValueError:
         raise RuntimeError(_broadcast_message(a.shape, Size(np.shape(bd)))) from None
     return _record(data, name, (a, b), params)
+
+
+_NUMBERS: dict = {}
+
+
+def _number_as(number, dtype: np.dtype) -> np.ndarray:
+    """A Python number as a 0-d array of a float tensor's dtype: the value numpy would use,
+    and the ufunc is quicker with it than with the number. The last few hundred are kept."""
+    try:
+        return _NUMBERS[number, dtype]
+    except KeyError:
+        value = np.array(number, dtype)
+        if number and len(_NUMBERS) < 256:  # (0.0 == -0.0, so zeros are not kept)
+            value.flags.writeable = False
+            _NUMBERS[number, dtype] = value
+        return value
 
 
 def _compare(a, b, ufunc) -> Tensor:
@@ -576,9 +595,11 @@ class Tensor:
         return self.__add__(other)
 
     def __sub__(self, other):
+        _check_subtraction(self, other)
         return _binary(self, other, np.subtract, "SubBackward0")
 
     def __rsub__(self, other):
+        _check_subtraction(other, self)
         other = _operand(other)
         if isinstance(other, Tensor):
             return other.__sub__(self)
@@ -630,6 +651,10 @@ class Tensor:
         return NotImplemented if other is NotImplemented else matmul(other, self)
 
     def __neg__(self):
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.")
         return _record(-self._data, "NegBackward0", (self,))
 
     def __pos__(self):
@@ -681,13 +706,14 @@ class Tensor:
 
     def add(self, other, *, alpha=1):
         """``self + alpha * other``."""
-        if alpha == 1:
+        if alpha.__class__ is builtins.int and alpha == 1:
             return self + other
         return _fused_add(self, other, alpha, "AddBackward0", {"alpha": alpha})
 
     def sub(self, other, *, alpha=1):
         """``self - alpha * other``."""
-        if alpha == 1:
+        _check_subtraction(self, other)
+        if alpha.__class__ is builtins.int and alpha == 1:
             return self - other
         return _fused_add(self, other, -alpha, "SubBackward0", {"alpha": alpha})
 
@@ -1081,22 +1107,24 @@ class Tensor:
         return self
 
     def add_(self, other, *, alpha=1):
-        if self._can_update(other):  # an optimizer's step, say: no graph, no checks needed
+        if self._can_update(other, alpha):  # an optimizer's step, say: nothing else to do
             return self._update(_scaled_sum(self._data, other._data, alpha))
         return self._inplace(lambda old: old.add(other, alpha=alpha), other)
 
     def sub_(self, other, *, alpha=1):
-        if self._can_update(other):
+        if self._can_update(other, alpha):
             return self._update(_scaled_sum(self._data, other._data, -alpha))
         return self._inplace(lambda old: old.sub(other, alpha=alpha), other)
 
-    def _can_update(self, other) -> bool:
-        """Whether ``other`` can be combined into this tensor with no history to record and
-        nothing to check: same dtype and shape, not an inference tensor, nothing tracked."""
+    def _can_update(self, other, alpha) -> bool:
+        """Whether ``self + alpha * other`` can go straight into this tensor, with no history
+        to record and nothing to check: floats of one dtype and shape, a number for alpha, not
+        an inference tensor, nothing tracked."""
         return (other.__class__ is Tensor and not self._inference
                 and not (STATE.enabled and (self._requires_grad or other._requires_grad))
-                and other._data.shape == self._data.shape
-                and other._data.dtype == self._data.dtype and self._data.flags.writeable)
+                and other._data.shape == self._data.shape and self._data.dtype.kind == "f"
+                and other._data.dtype == self._data.dtype and self._data.flags.writeable
+                and alpha.__class__ is not builtins.bool)
 
     def _update(self, values: np.ndarray) -> Tensor:
         """Write ``values`` (cast to this dtype) into the storage; the version goes up."""
@@ -1238,6 +1266,12 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
         common = result_type(a, b).numpy
         ad = ad.astype(common, copy=False)
         bd = b._data.astype(common, copy=False) if isinstance(b, Tensor) else b
+    kind = ad.dtype.kind
+    if params["alpha"].__class__ is builtins.bool and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if kind in "biu" and isinstance(alpha, builtins.float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
     try:
         data = _scaled_sum(ad, bd, alpha)
         data = data.astype(np.float32) if ad.dtype == np.float32 else data
@@ -1251,7 +1285,25 @@ def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
     enough that the caller's one rounding back to float32 is PyTorch's fused multiply-add."""
     if ad.dtype == np.float32:
         return ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
+    if ad.dtype == np.bool_:  # alpha is then a truth value
+        return ad | bd if alpha else ad.copy()
     return ad + alpha * bd
+
+
+def _check_subtraction(a, b) -> None:
+    """PyTorch subtracts no bools (a Python bool counts as one)."""
+    bools = _is_bool(a) + _is_bool(b)
+    if bools == 2:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if bools:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def _is_bool(x) -> bool:
+    return x.__class__ is builtins.bool or isinstance(x, Tensor) and x._data.dtype == np.bool_
 
 
 def _binary_values(a, t: Tensor, ufunc) -> np.ndarray:

@@ -2625,6 +2625,53 @@ for f in (lambda: t.sum(dim=(0, 0)), lambda: t.permute(0), lambda: t.permute(0, 
         print("RuntimeError:", e)
 """)
 
+add(G, "bool_subtraction_negation_and_alpha", r"""
+m = torch.tensor([True, False])
+i = torch.tensor([1, 2])
+f = torch.tensor([1.5, 2.5])
+for name, op in [("bool - bool", lambda: m - m), ("bool - int", lambda: m - i),
+                 ("int - bool", lambda: i - m), ("bool - 1", lambda: m - 1),
+                 ("1 - bool", lambda: 1 - m), ("bool - True", lambda: m - True),
+                 ("float - bool", lambda: f - m), ("bool.sub(bool)", lambda: m.sub(m)),
+                 ("-bool", lambda: -m), ("bool.neg()", lambda: m.neg()),
+                 ("bool.sub_(bool)", lambda: m.clone().sub_(m)), ("bool.neg_()", lambda: m.clone().neg_()),
+                 ("int.add(alpha=0.5)", lambda: i.add(i, alpha=0.5)),
+                 ("int.sub(alpha=0.5)", lambda: i.sub(i, alpha=0.5)),
+                 ("int.add(float, alpha=0.5)", lambda: i.add(f, alpha=0.5)),
+                 ("int.add_(alpha=0.5)", lambda: i.clone().add_(i, alpha=0.5)),
+                 ("int.add(3, alpha=0.5)", lambda: i.add(3, alpha=0.5)),
+                 ("float.add(alpha=True)", lambda: f.add(f, alpha=True)),
+                 ("bool.add(alpha=2)", lambda: m.add(m, alpha=2)),
+                 ("bool.add(alpha=True)", lambda: m.add(m, alpha=True)),
+                 ("bool.add(int, alpha=True)", lambda: m.add(i, alpha=True)),
+                 ("int.add(alpha=2)", lambda: i.add(i, alpha=2)),
+                 ("float.sub(alpha=2)", lambda: f.sub(f, alpha=2))]:
+    try:
+        print(name, "->", op())
+    except RuntimeError as e:
+        print(name, "-> RuntimeError:", e)
+""")
+
+add(G, "alpha_checks_and_bool_alpha", r"""
+m = torch.tensor([True, False])
+i = torch.tensor([1, 2])
+f = torch.tensor([1.5, 2.5], requires_grad=True)
+for name, op in [("bool.add(alpha=0.5)", lambda: m.add(m, alpha=0.5)),
+                 ("int.add(alpha=1.0)", lambda: i.add(i, alpha=1.0)),
+                 ("float.add(alpha=1.0)", lambda: f.add(f, alpha=1.0)),
+                 ("torch.sub(m, m)", lambda: torch.sub(m, m)),
+                 ("torch.add(i, i, alpha=0.5)", lambda: torch.add(i, i, alpha=0.5)),
+                 ("True - m", lambda: True - m),
+                 ("float.sub(alpha=True)", lambda: f.sub(f, alpha=True)),
+                 ("int.sub_(alpha=2)", lambda: i.clone().sub_(i, alpha=2)),
+                 ("float.detach().add_(alpha=True)", lambda: f.detach().clone().add_(f.detach(), alpha=True)),
+                 ("bool.add_(bool, alpha=3)", lambda: m.clone().add_(m, alpha=3))]:
+    try:
+        print(name, "->", op())
+    except RuntimeError as e:
+        print(name, "-> RuntimeError:", e)
+""")
+
 add(G, "expand_with_a_leading_minus_one", r"""
 torch.ones(3).expand(-1, 3)
 """)
