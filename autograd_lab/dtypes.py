@@ -119,3 +119,19 @@ def _python_number_dtype(x) -> dtype:
     if isinstance(x, (builtins.float, np.floating)):
         return get_default_dtype()
     raise TypeError(f"unsupported operand type: {type(x).__name__}")
+
+
+_NUMBERS: dict = {}
+
+
+def number_as(number, dtype: np.dtype) -> np.ndarray:
+    """A Python number as a 0-d array of a float dtype: the value numpy would use for the
+    number, and ufuncs are quicker with the array. The first 256 asked for are kept."""
+    try:
+        return _NUMBERS[number, dtype]
+    except KeyError:
+        value = np.array(number, dtype)
+        if number and len(_NUMBERS) < 256:  # (0.0 == -0.0, so zeros are not kept)
+            value.flags.writeable = False
+            _NUMBERS[number, dtype] = value
+        return value

@@ -210,7 +210,7 @@ def _binary(a, b, ufunc, name: str, params=None):
                 return b if b is NotImplemented else _binary(a, b, ufunc, name, params)
         same = kind == "f" or (isinstance(b, builtins.int) and kind in "iu")
         if kind == "f":
-            bd = _number_as(b, ad.dtype)
+            bd = dtypes.number_as(b, ad.dtype)
         elif same and ad.dtype.itemsize < 8:  # wraps around, as in C
             bd = np.array(b).astype(ad.dtype)
         else:
@@ -227,22 +227,6 @@ def _binary(a, b, ufunc, name: str, params=None):
     except ValueError:
         raise RuntimeError(_broadcast_message(a.shape, Size(np.shape(bd)))) from None
     return _record(data, name, (a, b), params)
-
-
-_NUMBERS: dict = {}
-
-
-def _number_as(number, dtype: np.dtype) -> np.ndarray:
-    """A Python number as a 0-d array of a float tensor's dtype: the value numpy would use,
-    and the ufunc is quicker with it than with the number. The last few hundred are kept."""
-    try:
-        return _NUMBERS[number, dtype]
-    except KeyError:
-        value = np.array(number, dtype)
-        if number and len(_NUMBERS) < 256:  # (0.0 == -0.0, so zeros are not kept)
-            value.flags.writeable = False
-            _NUMBERS[number, dtype] = value
-        return value
 
 
 def _compare(a, b, ufunc) -> Tensor:
@@ -643,6 +627,9 @@ class Tensor:
                        {"base": base})
 
     def __matmul__(self, other):
+        if other.__class__ is Tensor and self._data.ndim == 2 == other._data.ndim and (
+                self._data.dtype == other._data.dtype):  # two matrices: straight to mm
+            return _mm(self, other)
         other = _operand(other)
         return NotImplemented if other is NotImplemented else matmul(self, other)
 
