@@ -23,6 +23,7 @@ from .dtypes import result_type
 from .grad_mode import STATE
 from .graph import NODES, RemovableHandle, accumulator
 from .printing import format_tensor
+from .random import _fma
 from .rules import _count
 
 
@@ -1268,10 +1269,14 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
 
 
 def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
-    """``ad + alpha * bd``; for float32, in float64, where the product and the sum are exact
-    enough that the caller's one rounding back to float32 is PyTorch's fused multiply-add."""
+    """``ad + alpha * bd`` as PyTorch's kernel computes it, a fused multiply-add (one rounding).
+    float32 goes through float64, where the product is exact and the caller rounds the sum
+    once more: the same result, unless the float64 sum lands exactly halfway between two
+    float32s (about once in 2**29 draws). float64 gets an exact emulation (``random._fma``)."""
     if ad.dtype == np.float32:
         return ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
+    if ad.dtype == np.float64:
+        return _fma(bd, np.float64(alpha), ad, np.float64)
     if ad.dtype == np.bool_:  # alpha is then a truth value
         return ad | bd if alpha else ad.copy()
     return ad + alpha * bd

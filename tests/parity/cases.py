@@ -1367,6 +1367,35 @@ tensor([0.7000, 0.7000], requires_grad=True) tensor([3., 3.])
 None
 """)
 
+add(G, "sgd_steps_to_the_last_bit", r"""
+# add(alpha=) is one fused multiply-add in PyTorch, for float32 and float64 alike
+torch.manual_seed(3)
+w32 = torch.randn(5, 3, requires_grad=True)
+w64 = torch.randn(4, dtype=torch.float64, requires_grad=True)
+x32, v32 = torch.randn(5, 3), torch.rand(5, 3)
+x64 = torch.randn(4, dtype=torch.float64)
+opt = torch.optim.SGD([w32, w64], lr=0.1)
+for step in range(3):
+    opt.zero_grad()
+    ((w32 * x32 - 0.3) ** 2).backward(v32)
+    (w64 * x64 * w64).backward(torch.ones(4, dtype=torch.float64))
+    opt.step()
+print(w32.tolist(), w32._version)
+print(w64.tolist(), w64._version)
+a = torch.tensor([0.1, 0.2, 0.3])
+b = torch.tensor([3.3, -1.7, 2.9])
+a.add_(b, alpha=0.37)
+a.sub_(b, alpha=1.3)
+print(a.tolist(), a._version)
+with torch.no_grad():
+    w32.sub_(w32.grad, alpha=0.01)
+print(w32._version, w32.requires_grad, w32.grad_fn)
+p = torch.randn(67, dtype=torch.float64)
+q = torch.randn(67, dtype=torch.float64)
+print(p.add(q, alpha=-0.1).tolist() == (p.clone().sub_(q, alpha=0.1)).tolist())
+print(p.add(q, alpha=-0.1).tolist()[-5:], p.sub(q, alpha=0.1).tolist()[:3])
+""")
+
 add(G, "grad_dtype_follows_leaf", r"""
 x = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
 (x * 3).sum().backward()
