@@ -63,7 +63,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
     """Binary cross-entropy of ``sigmoid(input)`` against ``target``, computed stably from the
     logits: ``(1 - t) * z - log_sigmoid(z)``."""
     target = _target(input, target)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size "
                          f"({input.shape!r})")
     z, t = input._data, target._data.astype(input._data.dtype, copy=False)
@@ -77,7 +77,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_averag
                          reduce=None, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of probabilities ``input`` against ``target`` (logs clamped at -100)."""
     target = _target(input, target)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(f"Using a target size ({target.shape!r}) that is different to the input "
                          f"size ({input.shape!r}) is deprecated. Please ensure they have the same "
                          "size.")
@@ -93,7 +93,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean") -> Tensor:
     """Mean squared error ``mean((input - target)**2)``."""
     target = _target(input, target)
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         warnings.warn(f"Using a target size ({target.shape!r}) that is different to the input "
                       f"size ({input.shape!r}). This will likely lead to incorrect results due to "
                       "broadcasting. Please ensure they have the same size.", UserWarning,
