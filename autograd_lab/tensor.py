@@ -700,9 +700,9 @@ class Tensor:
 
     def sub(self, other, *, alpha=1):
         """``self - alpha * other``."""
-        _check_subtraction(self, other)
         if alpha.__class__ is builtins.int and alpha == 1:
             return self - other
+        _check_subtraction(self, other)
         return _fused_add(self, other, -alpha, "SubBackward0", {"alpha": alpha})
 
     def mul(self, other):
@@ -1254,10 +1254,10 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
         common = result_type(a, b).numpy
         ad = ad.astype(common, copy=False)
         bd = b._data.astype(common, copy=False) if isinstance(b, Tensor) else b
-    kind = ad.dtype.kind
-    if params["alpha"].__class__ is builtins.bool and kind != "b":
+    kind, given = ad.dtype.kind, params["alpha"]  # (alpha itself is negated for sub)
+    if given.__class__ is builtins.bool and kind != "b":
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    if kind in "biu" and isinstance(alpha, builtins.float):
+    if kind in "biu" and isinstance(given, builtins.float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
     try:
