@@ -13,6 +13,7 @@ NB: PyTorch's walk is ``torch::autograd::Engine::execute`` in ``engine.cpp``.
 from __future__ import annotations
 
 import collections
+import heapq
 import math
 import operator
 from collections.abc import Iterator, Sequence
@@ -92,7 +93,11 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
             node = _node_of(t)
             pending[node] = pending[node] + seed if node in pending else seed
     plain = not create_graph and capture is None
-    for node in _execution_order(list(pending)):
+    if plain and not records and len(pending) == 1:  # backward(): nobody watches the order
+        order = yield from _walk_unordered(pending, retain)
+    else:
+        order = _execution_order(list(pending))
+    for node in order:
         g = pending.pop(node)
         if not plain or node.hooks:
             yield _visit(node, g, retain, create_graph, capture, pending, records)
@@ -100,6 +105,55 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
             yield _accumulate(node, g, False, None, records)
         else:
             yield _send(node, g, False, retain, pending, records)
+
+
+def _walk_unordered(pending: dict, retain: bool):
+    """The walk when only the leaves' ``.grad`` is wanted: the same steps, found as the walk
+    goes (no first pass over the graph), with every AccumulateGrad deferred to the end.
+
+    Other nodes still run in descending creation order (the node created last among those
+    reached runs next: its consumers were all created after it, so have all run). Where a
+    leaf's accumulation runs changes no value; only a hook or an error could notice. So at
+    the first hook the walk stops and returns the rest of the exact order for the caller to
+    run, and on an error it first accumulates into the leaves PyTorch would have reached."""
+    (root,) = pending
+    if root.__class__ is AccumulateGrad:
+        return [root]
+    leaves, waiting, reached = [], [], []  # waiting: a heap of (-seq, node) still to run
+    node = root
+    try:
+        while True:
+            if node.hooks:
+                return _not_yet_run(root, node.seq)
+            yield _send(node, pending.pop(node), False, retain, pending, False, reached)
+            hooked = False
+            for parent in reached:
+                if parent.__class__ is AccumulateGrad:
+                    leaves.append(parent)
+                    hooked = hooked or parent.variable._hooks is not None
+                else:
+                    heapq.heappush(waiting, (-parent.seq, parent))
+            reached.clear()
+            if hooked:
+                return _not_yet_run(root, node.seq - 1)
+            if not waiting:
+                break
+            node = heapq.heappop(waiting)[1]
+    except Exception:
+        for late in _execution_order([root]):  # the leaves placed before the failed node
+            if late is node:
+                break
+            if late.__class__ is AccumulateGrad and late in pending:
+                _accumulate(late, pending.pop(late), False, None, False)
+        raise
+    return leaves
+
+
+def _not_yet_run(root, last_seq: int) -> list:
+    """The exact order's nodes that ``_walk_unordered`` has not run: all AccumulateGrads, and
+    the other nodes created at or before ``last_seq``."""
+    return [node for node in _execution_order([root])
+            if node.__class__ is AccumulateGrad or node.seq <= last_seq]
 
 
 def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
@@ -168,11 +222,12 @@ def _execution_order(roots: list) -> list:
 _BY_SEQ = operator.attrgetter("seq")
 
 
-def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: bool
-          ) -> Step | None:
+def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: bool,
+          reached: list | None = None) -> Step | None:
     """Apply the node's rules and add each input's gradient (summed back to the input's shape
-    and cast to its dtype) to what is pending for the input's node; then, unless ``retain``,
-    free what the node saved. Returns the step, with those gradients (None without records)."""
+    and cast to its dtype) to what is pending for the input's node (noting in ``reached`` the
+    nodes that had nothing pending); then, unless ``retain``, free what the node saved.
+    Returns the step, with those gradients (None without records)."""
     inputs = node.inputs
     if inputs is None:
         raise RuntimeError(_FREED)
@@ -196,7 +251,12 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
             gi = _fit(gi, x.shape, x.dtype)
         grads.append(gi)
         earlier = pending.get(parent)
-        pending[parent] = gi if earlier is None else earlier + gi
+        if earlier is None:
+            pending[parent] = gi
+            if reached is not None:
+                reached.append(parent)
+        else:
+            pending[parent] = earlier + gi
     if not retain:
         if node.saves:  # freed: a second backward through this node fails, as in PyTorch
             node.inputs = node.out = None

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import autograd_lab as torch
 import autograd_lab.nn.functional as F
 from autograd_lab import nn
+from autograd_lab import autograd
 from autograd_lab.autograd import backward_steps
 from autograd_lab.graph import AccumulateGrad, Node
 from autograd_lab.tensor import Tensor
@@ -316,6 +317,24 @@ def test_retain_graph_keeps_saved_tensors_until_a_plain_backward():
     loss.backward()
     assert saved() is None and exp_node.inputs is None
     np.testing.assert_allclose(x.grad.numpy(), 6 * np.exp([1.0, 2.0]))  # twice 3 exp(x)
+
+
+def test_plain_backward_makes_no_first_pass_over_the_graph(monkeypatch):
+    # backward() finds the nodes as it goes; the exact order (a pass over the whole graph
+    # first) is worked out only once a hook could observe it.
+    passes = []
+    whole_order = autograd._execution_order
+    monkeypatch.setattr(autograd, "_execution_order",
+                        lambda roots: passes.append(roots) or whole_order(roots))
+    x = f64([1.0, 2.0])
+    w = f64([3.0, 4.0])
+    (x * w + x.exp()).sum().backward()
+    assert passes == []
+    np.testing.assert_allclose(x.grad.numpy(), [3 + np.exp(1), 4 + np.exp(2)])
+    w.register_hook(lambda g: g * 10)
+    (x * w).sum().backward()
+    assert len(passes) == 1
+    np.testing.assert_allclose(w.grad.numpy(), [1 + 10, 2 + 20])
 
 
 def test_backward_does_not_keep_intermediates_that_no_node_saves():

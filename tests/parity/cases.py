@@ -2586,6 +2586,31 @@ print(order)
 """)
 
 
+add(G, "a_hook_sees_the_leaves_accumulated_before_it", r"""
+x = torch.tensor([1., 2.], requires_grad=True)
+w = torch.tensor([3., 4.], requires_grad=True)
+u = w * 3
+v = x * 2
+u.register_hook(lambda g: print("at u: x.grad", x.grad, "w.grad", w.grad))
+(v + u).sum().backward()
+print(x.grad, w.grad)
+""")
+
+add(G, "leaves_reached_before_an_error_keep_their_gradient", r"""
+x = torch.tensor([1., 2.], requires_grad=True)
+w = torch.tensor([3., 4.], requires_grad=True)
+p = w.exp()
+q = x * 2
+r = x * w
+loss = (p + q + r).sum()
+p.add_(1)
+try:
+    loss.backward()
+except RuntimeError as e:
+    print(type(e).__name__, str(e)[:40])
+print(x.grad, w.grad)
+""")
+
 # ---------------------------------------------------------------------------------------------
 # The documents' cells with fixed data: every random input replaced by the numbers the document
 # printed (or, where it printed none, by a fixed value recovered from its outputs or chosen).
