@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 
 import autograd_lab as torch
 import autograd_lab.nn.functional as F
-from autograd_lab import nn
-from autograd_lab import autograd
+from autograd_lab import autograd, nn
 from autograd_lab.autograd import backward_steps
 from autograd_lab.graph import AccumulateGrad, Node
 from autograd_lab.tensor import Tensor
