@@ -126,6 +126,9 @@ def _walk_unordered(pending: dict, retain: bool):
             if node.hooks:
                 return _not_yet_run(root, node.seq)
             yield _send(node, pending.pop(node), False, retain, pending, False, reached)
+            if len(reached) == 1 and not waiting and reached[0].__class__ is not AccumulateGrad:
+                node = reached.pop()  # a chain: the one node reached runs next
+                continue
             hooked = False
             for parent in reached:
                 if parent.__class__ is AccumulateGrad:
