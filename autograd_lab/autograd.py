@@ -23,7 +23,7 @@ import numpy as np
 from . import dtypes
 from .grad_mode import STATE
 from .graph import AccumulateGrad
-from .tensor import Tensor, _add_reduce, _new, _node_of, _ones, warn_once
+from .tensor import Tensor, _add_reduce, _new, _node_of, _ones, _sum_leading, warn_once
 
 __all__ = ["Step", "backward", "backward_steps", "grad"]
 
@@ -271,9 +271,9 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
 def _fit(gi, shape: tuple, dtype: np.dtype):
     """Sum a gradient over broadcast dimensions back to an input's shape; cast to its dtype."""
     if gi.shape != shape:
-        lead = len(gi.shape) - len(shape)
-        if gi.shape[lead:] == shape and not isinstance(gi, Tensor):  # only new leading
-            gi = _add_reduce(gi, tuple(range(lead)))  # dimensions (a bias): a plain sum
+        lead = gi.ndim - len(shape)
+        if gi.shape[lead:] == shape and gi.__class__ is np.ndarray:  # only new leading
+            gi = _sum_leading(gi, lead)  # dimensions (a bias): a plain sum
         else:
             axes = tuple(range(lead)) + tuple(
                 i + lead for i, n in enumerate(shape) if n == 1 and gi.shape[i + lead] != 1)

@@ -264,18 +264,24 @@ _BLAS_ROWS = 17
 
 
 def _add_reduce(a: np.ndarray, axes: tuple | None, keepdims: bool = False) -> np.ndarray:
-    """``np.add.reduce(a, axes)`` in ``a``'s dtype; a float array summed over many leading
+    """``np.add.reduce(a, axes)`` in ``a``'s dtype (leading axes: ``_sum_leading``)."""
+    # (axes are sorted and distinct: they are the leading ones when the last is len(axes) - 1)
+    if axes and axes[-1] == len(axes) - 1 and len(axes) < a.ndim:
+        total = _sum_leading(a, len(axes))
+        return total.reshape((1,) * len(axes) + total.shape) if keepdims else total
+    return np.add.reduce(a, axes, a.dtype, keepdims=keepdims)
+
+
+def _sum_leading(a: np.ndarray, lead: int) -> np.ndarray:
+    """``a`` summed over its first ``lead`` dimensions, in its dtype. A float array of many
     rows (a batch, as for a bias gradient) goes through BLAS as ``ones @ rows``: numpy adds
     rows one at a time, which is several times slower and less accurate."""
-    # (axes are sorted and distinct: they are the leading ones when the last is len(axes) - 1)
-    if axes and axes[-1] == len(axes) - 1 and len(axes) < a.ndim and a.dtype.char in "fd" and (
-            a.size and a.flags.c_contiguous):
-        kept = a.shape[len(axes):]
-        rows = a.reshape(-1, math.prod(kept))
-        if len(rows) > _BLAS_ROWS:
-            total = np.dot(_ones((len(rows),), a.dtype), rows)
-            return total.reshape((1,) * len(axes) + kept if keepdims else kept)
-    return np.add.reduce(a, axes, a.dtype, keepdims=keepdims)
+    rows = a.shape[0] if lead == 1 else math.prod(a.shape[:lead])
+    if rows > _BLAS_ROWS and a.dtype.char in "fd" and a.flags.c_contiguous and a.size:
+        matrix = a if lead == 1 and a.ndim == 2 else a.reshape(rows, -1)
+        total = np.dot(_ones((rows,), a.dtype), matrix)
+        return total if a.ndim == 2 and lead == 1 else total.reshape(a.shape[lead:])
+    return np.add.reduce(a, tuple(range(lead)), a.dtype)
 
 
 @functools.lru_cache(maxsize=32)
