@@ -6,6 +6,7 @@ NB: PyTorch's is ``torch/optim/sgd.py``.
 from __future__ import annotations
 
 from .grad_mode import no_grad
+from .tensor import _foreach_add_
 
 
 class Optimizer:
@@ -63,6 +64,10 @@ class SGD(Optimizer):
             for group in self.param_groups:
                 lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
                 decay, nesterov = group["weight_decay"], group["nesterov"]
+                if not (momentum or decay or group["maximize"]):  # the plain step, all at once
+                    params = [p for p in group["params"] if p._grad is not None]
+                    if params and _foreach_add_(params, [p._grad for p in params], -lr):
+                        continue
                 for p in group["params"]:
                     d_p = p._grad
                     if d_p is None:

@@ -1274,6 +1274,32 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
     return _record(data, name, (a, b), params)
 
 
+def _foreach_add_(tensors: list, others: list, alpha) -> bool:
+    """``t.add_(o, alpha=alpha)`` for every pair, worked out over all their values at once
+    (PyTorch's ``torch._foreach_add_``: the same values, one fused multiply-add per element).
+    Only when each pair could take ``add_``'s direct path, all share one dtype, each tensor is
+    laid out row by row and none shares memory with another tensor or with an ``o``; else
+    nothing changes and the answer is False."""
+    dtype, owners = tensors[0]._data.dtype, set()
+    for t, o in zip(tensors, others, strict=True):
+        data = t._data
+        if not (data.dtype == dtype and data.flags.c_contiguous and t._can_update(o, alpha)):
+            return False
+        owners.add(id(data if data.base is None else data.base))
+    if len(owners) < len(tensors) or any(
+            id(o._data if o._data.base is None else o._data.base) in owners for o in others):
+        return False
+    flat = _scaled_sum(np.concatenate([t._data.reshape(-1) for t in tensors]),
+                       np.concatenate([o._data.reshape(-1) for o in others]), alpha)
+    start = 0
+    for t in tensors:
+        stop = start + t._data.size
+        t._data.reshape(-1)[...] = flat[start:stop]  # (row-major: the reshape is a view)
+        _counter(t)[0] += 1
+        start = stop
+    return True
+
+
 def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
     """``ad + alpha * bd`` as PyTorch's kernel computes it, a fused multiply-add (one rounding).
     float32 goes through float64, where the product is exact and the caller rounds the sum

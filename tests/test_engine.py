@@ -237,6 +237,57 @@ def assert_flat(report: dict, steps: int = 1000, checkpoint: int = 100):
     assert mem_b - mem_a < MEMORY_SLACK, f"traced memory grew by {mem_b - mem_a} bytes"
 
 
+def one_by_one_sgd(params, lr):
+    """The SGD step written out per parameter: what the optimizer must compute."""
+    with torch.no_grad():
+        for p in params:
+            p.add_(p.grad, alpha=-lr)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@settings(max_examples=25, deadline=None)
+@given(shapes=st.lists(st.lists(st.integers(1, 5), max_size=3), min_size=1, max_size=5),
+       seed=st.integers(0, 2**31 - 1))
+def test_sgd_updates_all_parameters_at_once_to_the_same_bits(dtype, shapes, seed):
+    def make():
+        rng = np.random.default_rng(seed)
+        params = []
+        for shape in shapes:
+            p = torch.tensor(rng.standard_normal(shape) * 3, dtype=dtype, requires_grad=True)
+            scale = 10.0 ** rng.integers(-6, 3)
+            p.grad = torch.tensor(rng.standard_normal(shape) * scale, dtype=dtype)
+            params.append(p)
+        return params
+
+    together, alone = make(), make()
+    torch.optim.SGD(together, lr=0.37).step()
+    one_by_one_sgd(alone, 0.37)
+    for a, b in zip(together, alone):
+        assert a.detach().numpy().tobytes() == b.detach().numpy().tobytes()
+        assert a._version == b._version == 1
+
+
+def test_sgd_on_parameters_sharing_memory_updates_them_in_turn():
+    # Overlapping parameters (views of one array) and a transposed one: each update must see
+    # the ones before it, exactly as a loop of add_ calls does.
+    def make():
+        base = torch.arange(6.0)
+        params = [base[0:3].requires_grad_(), base[2:5].requires_grad_(),
+                  torch.ones(2, 3).t().requires_grad_()]
+        for i, p in enumerate(params):
+            p.grad = torch.full(p.shape, i + 1.5)
+        return params
+
+    together, alone = make(), make()
+    assert not together[2].is_contiguous()
+    torch.optim.SGD(together, lr=0.5).step()
+    one_by_one_sgd(alone, 0.5)
+    for a, b in zip(together, alone):
+        assert a.tolist() == b.tolist()
+    assert together[0].tolist() == [-0.75, 0.25, 0.0]  # its last is p1's first: 2 - 0.75 - 1.25
+    assert together[1].tolist() == [0.0, 1.75, 2.75]
+
+
 def test_logistic_regression_with_sgd_does_not_grow_memory_over_1000_steps():
     torch.manual_seed(0)
     X = torch.randn(64, 3)
