@@ -80,8 +80,8 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
     Gradients accumulate into the ``.grad`` of every leaf reached, unless ``capture`` maps
     nodes to slots: then the gradient arriving at each of those nodes is stored in its slot
     (a dict filled in place) and no ``.grad`` changes, which is what ``grad()`` uses.
-    ``records=False`` builds no records: the walk does the same work and yields None for
-    each node (``backward()`` and ``grad()`` read no steps, so they skip them).
+    ``records=False`` builds no records and yields nothing: the walk does the same work
+    (``backward()`` and ``grad()`` read no steps, so they skip them).
     """
     outputs, seeds = _seeds(outputs, grad_outputs, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
@@ -94,22 +94,25 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
             pending[node] = pending[node] + seed if node in pending else seed
     plain = not create_graph and capture is None
     if plain and not records and len(pending) == 1:  # backward(): nobody watches the order
-        order = yield from _walk_unordered(pending, retain)
+        order = _walk_unordered(pending, retain)
     else:
         order = _execution_order(list(pending))
     for node in order:
         g = pending.pop(node)
         if not plain or node.hooks:
-            yield _visit(node, g, retain, create_graph, capture, pending, records)
+            step = _visit(node, g, retain, create_graph, capture, pending, records)
         elif node.__class__ is AccumulateGrad:  # the usual steps, kept short
-            yield _accumulate(node, g, False, None, records)
+            step = _accumulate(node, g, False, None, records)
         else:
-            yield _send(node, g, False, retain, pending, records)
+            step = _send(node, g, False, retain, pending, records)
+        if records:
+            yield step
 
 
-def _walk_unordered(pending: dict, retain: bool):
+def _walk_unordered(pending: dict, retain: bool) -> list:
     """The walk when only the leaves' ``.grad`` is wanted: the same steps, found as the walk
-    goes (no first pass over the graph), with every AccumulateGrad deferred to the end.
+    goes (no first pass over the graph), every AccumulateGrad deferred: they are returned, for
+    the caller to run.
 
     Other nodes still run in descending creation order (the node created last among those
     reached runs next: its consumers were all created after it, so have all run). Where a
@@ -125,7 +128,7 @@ def _walk_unordered(pending: dict, retain: bool):
         while True:
             if node.hooks:
                 return _not_yet_run(root, node.seq)
-            yield _send(node, pending.pop(node), False, retain, pending, False, reached)
+            _send(node, pending.pop(node), False, retain, pending, False, reached)
             if len(reached) == 1 and not waiting and reached[0].__class__ is not AccumulateGrad:
                 node = reached.pop()  # a chain: the one node reached runs next
                 continue
