@@ -184,8 +184,16 @@ def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
 def _keep_only_shapes(node) -> None:
     """After backward, a node that saved nothing keeps only its inputs' shapes and dtypes (all
     its rules read), so that, as in PyTorch, the graph holds no value of the forward pass."""
-    node.inputs = tuple([_tuple_new(_Shape, (x.shape, x.dtype)) if x.__class__ is np.ndarray
-                         else x for x in node.inputs])
+    inputs = node.inputs
+    if len(inputs) == 1:  # the usual arities, unrolled: this runs for most nodes
+        (x,) = inputs
+        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,)
+    elif len(inputs) == 2:
+        x, y = inputs
+        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,
+                       _shape_of(y) if y.__class__ is np.ndarray else y)
+    else:
+        node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray else x for x in inputs])
 
 
 class _Shape(tuple):
@@ -194,6 +202,10 @@ class _Shape(tuple):
     __slots__ = ()
     shape = property(operator.itemgetter(0))
     dtype = property(operator.itemgetter(1))
+
+
+def _shape_of(x: np.ndarray) -> _Shape:
+    return _tuple_new(_Shape, (x.shape, x.dtype))
 
 
 def _execution_order(roots: list) -> list:
