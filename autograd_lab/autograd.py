@@ -5,7 +5,9 @@ once every gradient flowing into it has arrived; among ready nodes, the most rec
 created first) and yields one ``Step`` per node: the gradient that arrived, the gradient
 it sent to each input (already summed back to the input's shape), and, at an
 ``AccumulateGrad`` node, the leaf's ``.grad`` after adding. ``Tensor.backward`` and
-``grad`` simply drain it; the stepper widget replays the very same records.
+``grad`` simply drain it; the stepper widget replays the very same records. (Without
+records, ``backward()`` runs the leaves' accumulation last, which no value can tell apart,
+and so needs no pass over the graph before it starts: see ``_walk_unordered``.)
 
 NB: PyTorch's walk is ``torch::autograd::Engine::execute`` in ``engine.cpp``.
 """
@@ -136,7 +138,7 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
             for parent in reached:
                 if parent.__class__ is AccumulateGrad:
                     leaves.append(parent)
-                    hooked = hooked or parent.variable._hooks is not None
+                    hooked = hooked or bool(parent.variable._hooks)
                 else:
                     heapq.heappush(waiting, (-parent.seq, parent))
             reached.clear()
