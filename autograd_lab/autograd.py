@@ -261,15 +261,17 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
         args = inputs
         ans = node.out
     params = node.params
-    grads = []
+    grads = [] if records else None
     for parent, rule, x in zip(node.parents, node.rules, inputs):
         if parent is None:
-            grads.append(None)
+            if records:
+                grads.append(None)
             continue
         gi = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
         if gi.shape != x.shape or gi.dtype != x.dtype:
             gi = _fit(gi, x.shape, x.dtype)
-        grads.append(gi)
+        if records:
+            grads.append(gi)
         earlier = pending.get(parent)
         if earlier is None:
             pending[parent] = gi

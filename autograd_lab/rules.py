@@ -151,12 +151,15 @@ RULES = {
 
 
 def _is_array(a) -> bool:
-    return isinstance(a, (np.ndarray, np.generic))  # numpy turns 0-d results into scalars
+    return isinstance(a, _ARRAYS)
+
+
+_ARRAYS = (np.ndarray, np.generic)  # numpy turns 0-d results into scalars
 
 
 def _expand(g, shape):
     """``g`` repeated to ``shape`` (a fresh array: faster than ``np.broadcast_to`` when small)."""
-    if not _is_array(g):
+    if not isinstance(g, _ARRAYS):
         return g.expand(shape)
     out = np.empty(shape, g.dtype)
     out[...] = g
