@@ -50,13 +50,6 @@ def tensor(data, dtype: dtypes.dtype | None = None, device=None, requires_grad: 
 
 
 def _values(data, dtype) -> np.ndarray:
-    if data.__class__ is list and dtype is None:  # the usual case, a list of floats, kept short
-        try:
-            values = np.array(data)
-        except (ValueError, RuntimeError):
-            values = None
-        if values is not None and values.dtype == np.float64:
-            return values.astype(dtypes.get_default_dtype().numpy)
     if isinstance(data, (str, bytes)) or isinstance(data, complex):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     from_python = not isinstance(data, (np.ndarray, np.generic, Tensor))
@@ -66,6 +59,8 @@ def _values(data, dtype) -> np.ndarray:
             values = np.array(data)
         except (ValueError, RuntimeError):  # ragged, or tensors that require grad inside
             values = None
+        if values is not None and values.dtype == np.float64 and dtype is None:
+            return values.astype(dtypes.get_default_dtype().numpy)  # the usual case: floats
     if values is None or values.dtype.kind == "O":  # tensors inside: take their values
         try:
             values = np.array(_to_nested(data))

@@ -1280,14 +1280,13 @@ def _foreach_add_(tensors: list, others: list, alpha) -> bool:
     Only when each pair could take ``add_``'s direct path, all share one dtype, each tensor is
     laid out row by row and none shares memory with another tensor or with an ``o``; else
     nothing changes and the answer is False."""
-    dtype, owners = tensors[0]._data.dtype, set()
+    dtype = tensors[0]._data.dtype
     for t, o in zip(tensors, others, strict=True):
         data = t._data
         if not (data.dtype == dtype and data.flags.c_contiguous and t._can_update(o, alpha)):
             return False
-        owners.add(id(data if data.base is None else data.base))
-    if len(owners) < len(tensors) or any(
-            id(o._data if o._data.base is None else o._data.base) in owners for o in others):
+    owners = {_memory_owner(t) for t in tensors}
+    if len(owners) < len(tensors) or any(_memory_owner(o) in owners for o in others):
         return False
     flat = _scaled_sum(np.concatenate([t._data.reshape(-1) for t in tensors]),
                        np.concatenate([o._data.reshape(-1) for o in others]), alpha)
@@ -1298,6 +1297,11 @@ def _foreach_add_(tensors: list, others: list, alpha) -> bool:
         _counter(t)[0] += 1
         start = stop
     return True
+
+
+def _memory_owner(t: Tensor) -> int:
+    """Which array owns ``t``'s memory (numpy points every view at the owner itself)."""
+    return id(t._data if t._data.base is None else t._data.base)
 
 
 def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:

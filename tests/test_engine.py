@@ -267,25 +267,34 @@ def test_sgd_updates_all_parameters_at_once_to_the_same_bits(dtype, shapes, seed
         assert a._version == b._version == 1
 
 
-def test_sgd_on_parameters_sharing_memory_updates_them_in_turn():
-    # Overlapping parameters (views of one array) and a transposed one: each update must see
-    # the ones before it, exactly as a loop of add_ calls does.
+def overlapping_views():
+    base = torch.arange(6.0)
+    return [base[0:3].requires_grad_(), base[2:5].requires_grad_()]
+
+
+def transposed_and_plain():
+    return [torch.ones(2, 3).t().requires_grad_(), torch.ones(3).requires_grad_()]
+
+
+@pytest.mark.parametrize("make_params", [overlapping_views, transposed_and_plain])
+def test_sgd_on_shared_or_transposed_parameters_updates_them_in_turn(make_params):
+    # Each update must see the ones before it, and land in the parameter's own storage,
+    # exactly as a loop of add_ calls does.
     def make():
-        base = torch.arange(6.0)
-        params = [base[0:3].requires_grad_(), base[2:5].requires_grad_(),
-                  torch.ones(2, 3).t().requires_grad_()]
+        params = make_params()
         for i, p in enumerate(params):
             p.grad = torch.full(p.shape, i + 1.5)
         return params
 
     together, alone = make(), make()
-    assert not together[2].is_contiguous()
     torch.optim.SGD(together, lr=0.5).step()
     one_by_one_sgd(alone, 0.5)
     for a, b in zip(together, alone):
         assert a.tolist() == b.tolist()
-    assert together[0].tolist() == [-0.75, 0.25, 0.0]  # its last is p1's first: 2 - 0.75 - 1.25
-    assert together[1].tolist() == [0.0, 1.75, 2.75]
+    if make_params is overlapping_views:  # p0's last element is p1's first: 2 - 0.75 - 1.25
+        assert [p.tolist() for p in together] == [[-0.75, 0.25, 0.0], [0.0, 1.75, 2.75]]
+    else:
+        assert together[0].tolist() == [[0.25, 0.25], [0.25, 0.25], [0.25, 0.25]]
 
 
 def test_logistic_regression_with_sgd_does_not_grow_memory_over_1000_steps():
