@@ -60,28 +60,27 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """Update every parameter that has a gradient (under ``no_grad``, as PyTorch does)."""
         loss = closure() if closure is not None else None
-        with no_grad():
-            for group in self.param_groups:
-                lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-                decay, nesterov = group["weight_decay"], group["nesterov"]
-                if not (momentum or decay or group["maximize"]):  # the plain step, all at once
-                    params = [p for p in group["params"] if p._grad is not None]
-                    if params and _foreach_add_(params, [p._grad for p in params], -lr):
-                        continue
-                for p in group["params"]:
-                    d_p = p._grad
-                    if d_p is None:
-                        continue
-                    if group["maximize"]:
-                        d_p = -d_p
-                    if decay:
-                        d_p = d_p.add(p, alpha=decay)
-                    if momentum:
-                        buf = self.state.get(p)
-                        if buf is None:
-                            buf = self.state[p] = d_p.clone()
-                        else:
-                            buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
-                        d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
-                    p.add_(d_p, alpha=-lr)
+        for group in self.param_groups:
+            params = [p for p in group["params"] if p._grad is not None]
+            plain = not (group["momentum"] or group["weight_decay"] or group["maximize"])
+            if params and plain and _foreach_add_(params, [p._grad for p in params], -group["lr"]):
+                continue  # the plain step, all at once
+            with no_grad():
+                self._step_each(group, params)
         return loss
+
+    def _step_each(self, group: dict, params: list) -> None:
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        decay, nesterov = group["weight_decay"], group["nesterov"]
+        for p in params:
+            d_p = -p._grad if group["maximize"] else p._grad
+            if decay:
+                d_p = d_p.add(p, alpha=decay)
+            if momentum:
+                buf = self.state.get(p)
+                if buf is None:
+                    buf = self.state[p] = d_p.clone()
+                else:
+                    buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
+                d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
+            p.add_(d_p, alpha=-lr)

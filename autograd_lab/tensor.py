@@ -1275,33 +1275,37 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
 
 
 def _foreach_add_(tensors: list, others: list, alpha) -> bool:
-    """``t.add_(o, alpha=alpha)`` for every pair, worked out over all their values at once
-    (PyTorch's ``torch._foreach_add_``: the same values, one fused multiply-add per element).
-    Only when each pair could take ``add_``'s direct path, all share one dtype, each tensor is
-    laid out row by row and none shares memory with another tensor or with an ``o``; else
-    nothing changes and the answer is False."""
-    dtype = tensors[0]._data.dtype
-    for t, o in zip(tensors, others, strict=True):
-        data = t._data
-        if not (data.dtype == dtype and data.flags.c_contiguous and t._can_update(o, alpha)):
-            return False
-    owners = {_memory_owner(t) for t in tensors}
-    if len(owners) < len(tensors) or any(_memory_owner(o) in owners for o in others):
+    """``t.add_(o, alpha=alpha)`` for every pair, as an optimizer's step makes it (under
+    ``no_grad``), worked out over all their values at once: PyTorch's ``torch._foreach_add_``,
+    the same values, one fused multiply-add per element. Only for floating-point tensors of
+    one dtype, each laid out row by row, writable, and sharing memory with no other tensor
+    or ``o``; else nothing changes and the answer is False."""
+    datas = [t._data for t in tensors]
+    values = [o._data for o in others]
+    dtype = datas[0].dtype
+    owners = {_memory_owner(data) for data in datas}
+    if (dtype.kind != "f" or alpha.__class__ is builtins.bool or len(owners) < len(datas)
+            or any(_memory_owner(value) in owners for value in values)):
         return False
-    flat = _scaled_sum(np.concatenate([t._data.reshape(-1) for t in tensors]),
-                       np.concatenate([o._data.reshape(-1) for o in others]), alpha)
+    for t, data, value in zip(tensors, datas, values, strict=True):
+        flags = data.flags
+        if not (data.dtype == dtype == value.dtype and data.shape == value.shape
+                and flags.c_contiguous and flags.writeable) or t._inference:
+            return False
+    flat = _scaled_sum(np.concatenate([data.ravel() for data in datas]),
+                       np.concatenate([value.ravel() for value in values]), alpha)
     start = 0
-    for t in tensors:
-        stop = start + t._data.size
-        t._data.reshape(-1)[...] = flat[start:stop]  # (row-major: the reshape is a view)
+    for t, data in zip(tensors, datas):
+        stop = start + data.size
+        data.ravel()[...] = flat[start:stop]  # (row-major: ravel gives a view)
         _counter(t)[0] += 1
         start = stop
     return True
 
 
-def _memory_owner(t: Tensor) -> int:
-    """Which array owns ``t``'s memory (numpy points every view at the owner itself)."""
-    return id(t._data if t._data.base is None else t._data.base)
+def _memory_owner(data: np.ndarray) -> int:
+    """Which array owns this one's memory (numpy points every view at the owner itself)."""
+    return id(data if data.base is None else data.base)
 
 
 def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
