@@ -189,11 +189,14 @@ def _keep_only_shapes(node) -> None:
     inputs = node.inputs
     if len(inputs) == 1:  # the usual arities, unrolled: this runs for most nodes
         (x,) = inputs
-        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,)
+        node.inputs = (_tuple_new(_Shape, (x.shape, x.dtype)) if x.__class__ is np.ndarray
+                       else x,)
     elif len(inputs) == 2:
         x, y = inputs
-        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,
-                       _shape_of(y) if y.__class__ is np.ndarray else y)
+        node.inputs = (_tuple_new(_Shape, (x.shape, x.dtype)) if x.__class__ is np.ndarray
+                       else x,
+                       _tuple_new(_Shape, (y.shape, y.dtype)) if y.__class__ is np.ndarray
+                       else y)
     else:
         node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray else x for x in inputs])
 
