@@ -154,7 +154,9 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
             if late.__class__ is AccumulateGrad and late in pending:
                 _accumulate(late, pending.pop(late), False, None, False)
         raise
-    return leaves
+    for acc in leaves:  # the deferred accumulations (there is no hook: see above)
+        _add_to_grad(acc.variable, pending.pop(acc))
+    return []
 
 
 def _not_yet_run(root, last_seq: int) -> list:
@@ -370,16 +372,27 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, records: b
             capture[node] = g
     if capture is not None:
         return Step(node, g, (), leaf, _snapshot(leaf._grad)) if records else None
+    if not create_graph:
+        g = _add_to_grad(leaf, g)
+    else:
+        data = leaf._data
+        if g.shape != data.shape or g.dtype != data.dtype:
+            g = _fit(g, data.shape, data.dtype)
+        leaf._grad = _first_grad(g) if leaf._grad is None else leaf._grad + g
+    return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad))) if records else None
+
+
+def _add_to_grad(leaf: Tensor, g: np.ndarray) -> np.ndarray:
+    """Add ``g`` (an array, summed back to the leaf's shape and cast to its dtype first) into
+    ``leaf.grad``, in place once it exists, as PyTorch does; returns ``g`` as added."""
     data = leaf._data
     if g.shape != data.shape or g.dtype != data.dtype:
         g = _fit(g, data.shape, data.dtype)
     if leaf._grad is None:  # a copy: the same gradient may have been sent to other inputs
-        leaf._grad = _first_grad(g) if create_graph else _new(g.copy())
-    elif create_graph:
-        leaf._grad = leaf._grad + g
-    else:  # in place: .grad stays the same tensor object, as in PyTorch
-        leaf._grad._data += g  # without create_graph, gradients are arrays
-    return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad))) if records else None
+        leaf._grad = _new(g.copy())
+    else:
+        leaf._grad._data += g
+    return g
 
 
 def _snapshot(grad: Tensor | None):
