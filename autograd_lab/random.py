@@ -242,7 +242,34 @@ def _fma32(a, b, c):
     return _fma(a, b, c, np.float32)
 
 
-def _avx_log(x):
+class _BatchedFma32:
+    """float32 FMAs computed as ``_fma`` does, through float64, with the check for double
+    rounding made once for all of them (``exact()``), which is several times quicker than
+    checking each. Where the check fails, the caller redoes its work with ``_fma32``."""
+
+    def __init__(self):
+        self.terms = []  # (product, addend, float64 sum) of each FMA
+
+    def __call__(self, a, b, c):
+        product = np.multiply(a, b, dtype=np.float64)
+        total = product + c
+        self.terms.append((product, c, total))
+        return total.astype(np.float32)
+
+    def exact(self) -> bool:
+        """Whether every FMA rounded once: a float64 sum rounded again to float32 differs
+        only where that sum is inexact and lies exactly halfway between two float32s."""
+        totals = np.concatenate([total.reshape(1, -1) for _, _, total in self.terms])
+        halfway = (totals.view(np.uint64) & _LOW_29) == _HALFWAY
+        for i in np.flatnonzero(halfway.any(axis=1)).tolist():  # most often exact sums
+            product, addend, total = self.terms[i]
+            error = _two_sum(product, np.asarray(addend, np.float64))[1]  # (of total's shape)
+            if error.reshape(-1)[halfway[i]].any():
+                return False
+        return True
+
+
+def _avx_log(x, fma=_fma32):
     """``log256_ps`` (Cephes polynomial) for float32 ``x`` in (0, 1], FMAs where GCC fuses."""
     bits = x.view(np.int32)
     e = ((bits >> 23) - 126).astype(_F)  # exponent, for a mantissa scaled into [0.5, 1)
@@ -253,24 +280,24 @@ def _avx_log(x):
     z = x * x
     y = _LOG_P[0]
     for p in _LOG_P[1:]:
-        y = _fma32(y, x, p)
-    y = _fma32(y * x, z, e * _F(-2.12194440e-4))
-    y = _fma32(z, _F(-0.5), y)
-    return _fma32(e, _F(0.693359375), x + y)
+        y = fma(y, x, p)
+    y = fma(y * x, z, e * _F(-2.12194440e-4))
+    y = fma(z, _F(-0.5), y)
+    return fma(e, _F(0.693359375), x + y)
 
 
-def _avx_sincos(x):
+def _avx_sincos(x, fma=_fma32):
     """``sincos256_ps`` (Cephes polynomials) for float32 ``x >= 0``."""
     j = (x * _F(1.27323954473516)).astype(np.int32)  # octant of x, made even
     j = (j + 1) & ~1
     y = j.astype(_F)
     for dp in _DP:  # x - j * pi/4 in three pieces ("extended precision modular arithmetic")
-        x = _fma32(y, dp, x)
+        x = fma(y, dp, x)
     z = x * x
-    c = _fma32(_fma32(_COS_P[0], z, _COS_P[1]), z, _COS_P[2]) * z
-    c = _fma32(c, z, -(z * _F(0.5))) + _F(1)
-    s = _fma32(_fma32(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2]) * z
-    s = _fma32(s, x, x)
+    c = fma(fma(_COS_P[0], z, _COS_P[1]), z, _COS_P[2]) * z
+    c = fma(c, z, -(z * _F(0.5))) + _F(1)
+    s = fma(fma(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2]) * z
+    s = fma(s, x, x)
     swap = (j & 2) == 0
     sin, cos = np.where(swap, s, c), np.where(swap, c, s)
     sin = np.where((j & 4) != 0, -sin, sin)
@@ -282,8 +309,13 @@ def _box_muller_16(u, mean, std, dtype):
     """Rows of 16 uniforms -> rows of 16 normals (``normal_fill_16``/``normal_fill_16_AVX2``)."""
     u1, u2 = 1 - u[:, :8], u[:, 8:]  # 1 - u lies in (0, 1], safe for log
     if dtype == np.float32:
-        radius = np.sqrt(_F(-2) * _avx_log(u1))
-        sin, cos = _avx_sincos(_F(2 * math.pi) * u2)
+        fma = _BatchedFma32()
+        for _ in range(2):  # a second time, with each FMA checked, if the batch was not exact
+            radius = np.sqrt(_F(-2) * _avx_log(u1, fma))
+            sin, cos = _avx_sincos(_F(2 * math.pi) * u2, fma)
+            if fma is _fma32 or fma.exact():
+                break
+            fma = _fma32
     else:  # torch calls the C library's log; numpy's SIMD log differs in ~0.3% of last bits
         radius = np.sqrt(-2 * np.array([math.log(v) for v in u1.ravel().tolist()]))
         radius = radius.reshape(u1.shape)

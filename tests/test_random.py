@@ -181,6 +181,32 @@ def test_fma_float32_double_rounding_trap():
     assert agl_random._fma(np.array([a]), b, c, F32)[0] == F32(1 + 2**-23)
 
 
+def test_batched_fma32_flags_only_an_inexact_halfway_sum():
+    trap = (F32(1 + 2**-23), F32(2**-24 * (1 - 2**-23)), F32(1 + 2**-23))  # as above
+    exact_tie = (F32(1), F32(2**-24), F32(1))  # lands halfway too, but exactly: no harm
+    rng = np.random.default_rng(3)
+    a, b, c = (rng.standard_normal((4, 8)).astype(F32) for _ in range(3))
+    batch = agl_random._BatchedFma32()
+    assert bits(batch(a, b, c)) == bits(agl_random._fma(a, b, c, F32))
+    tie = batch(np.full((4, 8), exact_tie[0]), exact_tie[1], exact_tie[2])
+    assert (tie == F32(1)).all() and batch.exact()
+    got = batch(np.full((4, 8), trap[0]), trap[1], trap[2])
+    assert got[0, 0] == F32(1 + 2**-22)  # rounded twice: only exact() can tell
+    assert not batch.exact()
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_box_muller_redoes_an_inexact_batch_with_checked_fmas(monkeypatch, exact):
+    u = np.random.default_rng(4).random((3, 16)).astype(F32)
+    want = agl_random._box_muller_16(u, F32(0), F32(1), np.dtype(F32))
+    checked = []
+    monkeypatch.setattr(agl_random._BatchedFma32, "exact", lambda self: exact)
+    monkeypatch.setattr(agl_random, "_fma32", lambda *abc: checked.append(1) or
+                        agl_random._fma(*abc, F32))
+    assert bits(agl_random._box_muller_16(u, F32(0), F32(1), np.dtype(F32))) == bits(want)
+    assert len(checked) == (0 if exact else 20)  # every FMA of the batch, checked
+
+
 # ---------------------------------------------------------------------------------------------
 # Against torch, bit for bit
 # ---------------------------------------------------------------------------------------------
