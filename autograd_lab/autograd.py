@@ -134,16 +134,22 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
             if len(reached) == 1 and not waiting and reached[0].__class__ is not AccumulateGrad:
                 node = reached.pop()  # a chain: the one node reached runs next
                 continue
-            hooked = False
+            alone = None  # a node reached while none waits: it runs next if no other joins it
             for parent in reached:
                 if parent.__class__ is AccumulateGrad:
+                    if parent.variable._hooks:
+                        return _not_yet_run(root, node.seq - 1)
                     leaves.append(parent)
-                    hooked = hooked or bool(parent.variable._hooks)
+                elif alone is None and not waiting:
+                    alone = parent
                 else:
                     heapq.heappush(waiting, (-parent.seq, parent))
             reached.clear()
-            if hooked:
-                return _not_yet_run(root, node.seq - 1)
+            if alone is not None and not waiting:
+                node = alone
+                continue
+            if alone is not None:
+                heapq.heappush(waiting, (-alone.seq, alone))
             if not waiting:
                 break
             node = heapq.heappop(waiting)[1]
