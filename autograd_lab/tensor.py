@@ -85,7 +85,43 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
         return out
     cls = NODES[name]
     node = _allocate(cls)  # dropped again below when no input needs a gradient
-    mask, tensors, values = _link(node, inputs)
+    # Point the node's parent slots at each input's node (its grad_fn, a leaf's
+    # AccumulateGrad, or None where the input needs no gradient), noting in two bitmasks the
+    # inputs that need a gradient and the inputs that are tensors.
+    if len(inputs) == 1:  # the usual arities, unrolled: this runs for every op
+        (a,) = inputs  # (a one-input op's input is always a tensor)
+        if not a._requires_grad:
+            return out
+        node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
+        mask, tensors, values = 1, 1, (a._data,)
+    elif len(inputs) == 2:
+        a, b = inputs
+        mask = tensors = 0
+        node.parent0 = node.parent1 = None
+        if isinstance(a, Tensor):
+            if a._requires_grad:
+                node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
+                mask = 1
+            a, tensors = a._data, 1
+        if isinstance(b, Tensor):
+            if b._requires_grad:
+                node.parent1 = b.grad_fn if b.grad_fn is not None else accumulator(b)
+                mask |= 2
+            b, tensors = b._data, tensors | 2
+        values = (a, b)
+    else:
+        mask = tensors = 0
+        parents, values = [], []
+        for i, x in enumerate(inputs):
+            parent = None
+            if isinstance(x, Tensor):
+                if x._requires_grad:
+                    parent, mask = _node_of(x), mask | 1 << i
+                x, tensors = x._data, tensors | 1 << i
+            parents.append(parent)
+            values.append(x)
+        node.parents = parents
+        values = tuple(values)
     if not mask:
         return out
     positions, saves_out, saves, saved_bits = cls.saved_for[mask]  # a Saves
@@ -104,46 +140,6 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     out._requires_grad = True
     out.grad_fn = node
     return out
-
-
-def _link(node, inputs: tuple) -> tuple[int, int, tuple]:
-    """Point the node's parent slots at each input's node (its grad_fn, a leaf's
-    AccumulateGrad, or None where the input needs no gradient). Returns two bitmasks, the
-    inputs that need a gradient and the inputs that are tensors, and the inputs' values."""
-    if len(inputs) == 1:  # the usual arities, unrolled: this runs for every op
-        (a,) = inputs  # (a one-input op's input is always a tensor)
-        if not a._requires_grad:
-            node.parent0 = None
-            return 0, 1, (a._data,)
-        node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
-        return 1, 1, (a._data,)
-    if len(inputs) == 2:
-        a, b = inputs
-        mask = tensors = 0
-        node.parent0 = node.parent1 = None
-        if isinstance(a, Tensor):
-            if a._requires_grad:
-                node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
-                mask = 1
-            a, tensors = a._data, 1
-        if isinstance(b, Tensor):
-            if b._requires_grad:
-                node.parent1 = b.grad_fn if b.grad_fn is not None else accumulator(b)
-                mask |= 2
-            b, tensors = b._data, tensors | 2
-        return mask, tensors, (a, b)
-    mask = tensors = 0
-    parents, values = [], []
-    for i, x in enumerate(inputs):
-        parent = None
-        if isinstance(x, Tensor):
-            if x._requires_grad:
-                parent, mask = _node_of(x), mask | 1 << i
-            x, tensors = x._data, tensors | 1 << i
-        parents.append(parent)
-        values.append(x)
-    node.parents = parents
-    return mask, tensors, tuple(values)
 
 
 def _node_of(t: Tensor):
