@@ -52,6 +52,9 @@ def tensor(data, dtype: dtypes.dtype | None = None, device=None, requires_grad: 
 def _values(data, dtype) -> np.ndarray:
     if isinstance(data, (str, bytes)) or isinstance(data, complex):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if data.__class__ is list and data and data[0].__class__ is float and dtype is None and (
+            all([x.__class__ is float for x in data])):  # the usual case: a row of floats
+        return np.array(data, dtypes.get_default_dtype().numpy)
     from_python = not isinstance(data, (np.ndarray, np.generic, Tensor))
     values = None
     if from_python:
