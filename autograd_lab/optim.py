@@ -70,6 +70,8 @@ class SGD(Optimizer):
         return loss
 
     def _step_each(self, group: dict, params: list) -> None:
+        """One parameter at a time: with momentum, weight decay or maximize, or where the
+        parameters share memory or layouts differ (``_foreach_add_`` declined)."""
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         decay, nesterov = group["weight_decay"], group["nesterov"]
         for p in params:
