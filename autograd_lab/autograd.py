@@ -113,8 +113,8 @@ def backward_steps(outputs, grad_outputs=None, retain_graph: bool | None = None,
 
 def _walk_unordered(pending: dict, retain: bool) -> list:
     """The walk when only the leaves' ``.grad`` is wanted: the same steps, found as the walk
-    goes (no first pass over the graph), every AccumulateGrad deferred: they are returned, for
-    the caller to run.
+    goes (no first pass over the graph), every AccumulateGrad deferred to the end. Returns
+    the nodes left for the caller to run (none, unless a hook stopped the walk).
 
     Other nodes still run in descending creation order (the node created last among those
     reached runs next: its consumers were all created after it, so have all run). Where a
@@ -145,10 +145,10 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
                 else:
                     heapq.heappush(waiting, (-parent.seq, parent))
             reached.clear()
-            if alone is not None and not waiting:
-                node = alone
-                continue
             if alone is not None:
+                if not waiting:
+                    node = alone
+                    continue
                 heapq.heappush(waiting, (-alone.seq, alone))
             if not waiting:
                 break
@@ -160,7 +160,7 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
             if late.__class__ is AccumulateGrad and late in pending:
                 _accumulate(late, pending.pop(late), False, None, False)
         raise
-    for acc in leaves:  # the deferred accumulations (there is no hook: see above)
+    for acc in leaves:  # the deferred accumulations (no leaf has a hook: see above)
         _add_to_grad(acc.variable, pending.pop(acc))
     return []
 
@@ -197,14 +197,11 @@ def _keep_only_shapes(node) -> None:
     inputs = node.inputs
     if len(inputs) == 1:  # the usual arities, unrolled: this runs for most nodes
         (x,) = inputs
-        node.inputs = (_tuple_new(_Shape, (x.shape, x.dtype)) if x.__class__ is np.ndarray
-                       else x,)
+        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,)
     elif len(inputs) == 2:
         x, y = inputs
-        node.inputs = (_tuple_new(_Shape, (x.shape, x.dtype)) if x.__class__ is np.ndarray
-                       else x,
-                       _tuple_new(_Shape, (y.shape, y.dtype)) if y.__class__ is np.ndarray
-                       else y)
+        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,
+                       _shape_of(y) if y.__class__ is np.ndarray else y)
     else:
         node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray else x for x in inputs])
 

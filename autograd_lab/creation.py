@@ -53,7 +53,7 @@ def _values(data, dtype) -> np.ndarray:
     if isinstance(data, (str, bytes)) or isinstance(data, complex):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if data.__class__ is list and data and data[0].__class__ is float and dtype is None and (
-            all([x.__class__ is float for x in data])):  # the usual case: a row of floats
+            all([x.__class__ is float for x in data])):  # a row of floats: one conversion
         return np.array(data, dtypes.get_default_dtype().numpy)
     from_python = not isinstance(data, (np.ndarray, np.generic, Tensor))
     values = None
@@ -63,7 +63,7 @@ def _values(data, dtype) -> np.ndarray:
         except (ValueError, RuntimeError):  # ragged, or tensors that require grad inside
             values = None
         if values is not None and values.dtype == np.float64 and dtype is None:
-            return values.astype(dtypes.get_default_dtype().numpy)  # the usual case: floats
+            return values.astype(dtypes.get_default_dtype().numpy)  # floats, nested or mixed
     if values is None or values.dtype.kind == "O":  # tensors inside: take their values
         try:
             values = np.array(_to_nested(data))

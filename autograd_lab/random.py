@@ -243,9 +243,10 @@ def _fma32(a, b, c):
 
 
 class _BatchedFma32:
-    """float32 FMAs computed as ``_fma`` does, through float64, with the check for double
-    rounding made once for all of them (``exact()``), which is several times quicker than
-    checking each. Where the check fails, the caller redoes its work with ``_fma32``."""
+    """float32 FMAs of one shape computed as ``_fma`` does, through float64, with the check
+    for double rounding made once for all of them (``exact()``), which is several times
+    quicker than checking each. Where the check fails, the caller redoes its work with
+    ``_fma32``."""
 
     def __init__(self):
         self.terms = []  # (product, addend, float64 sum) of each FMA
@@ -305,17 +306,20 @@ def _avx_sincos(x, fma=_fma32):
     return sin, cos
 
 
+def _avx_polar(u1, u2, fma):
+    """The float32 radius ``sqrt(-2 log u1)`` and the sine and cosine of ``2 pi u2``."""
+    radius = np.sqrt(_F(-2) * _avx_log(u1, fma))
+    return (radius, *_avx_sincos(_F(2 * math.pi) * u2, fma))
+
+
 def _box_muller_16(u, mean, std, dtype):
     """Rows of 16 uniforms -> rows of 16 normals (``normal_fill_16``/``normal_fill_16_AVX2``)."""
     u1, u2 = 1 - u[:, :8], u[:, 8:]  # 1 - u lies in (0, 1], safe for log
     if dtype == np.float32:
-        fma = _BatchedFma32()
-        for _ in range(2):  # a second time, with each FMA checked, if the batch was not exact
-            radius = np.sqrt(_F(-2) * _avx_log(u1, fma))
-            sin, cos = _avx_sincos(_F(2 * math.pi) * u2, fma)
-            if fma is _fma32 or fma.exact():
-                break
-            fma = _fma32
+        batch = _BatchedFma32()
+        radius, sin, cos = _avx_polar(u1, u2, batch)
+        if not batch.exact():  # then again, each FMA checked
+            radius, sin, cos = _avx_polar(u1, u2, _fma32)
     else:  # torch calls the C library's log; numpy's SIMD log differs in ~0.3% of last bits
         radius = np.sqrt(-2 * np.array([math.log(v) for v in u1.ravel().tolist()]))
         radius = radius.reshape(u1.shape)
