@@ -130,7 +130,7 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
         while True:
             if node.hooks:
                 return _not_yet_run(root, node.seq)
-            _send(node, pending.pop(node), False, retain, pending, False, reached)
+            _send_plain(node, pending.pop(node), retain, pending, reached)
             if len(reached) == 1 and not waiting and reached[0].__class__ is not AccumulateGrad:
                 node = reached.pop()  # a chain: the one node reached runs next
                 continue
@@ -191,9 +191,13 @@ def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
             STATE.enabled = user_mode
 
 
-def _keep_only_shapes(node) -> None:
-    """After backward, a node that saved nothing keeps only its inputs' shapes and dtypes (all
-    its rules read), so that, as in PyTorch, the graph holds no value of the forward pass."""
+def _release(node) -> None:
+    """Free what a node saved once backward has passed it (then a second backward through it
+    fails, as in PyTorch). A node that saved nothing keeps only its inputs' shapes and dtypes
+    (all its rules read), so that the graph holds no value of the forward pass either way."""
+    if node.saves:
+        node.inputs = node.out = None
+        return
     inputs = node.inputs
     if len(inputs) == 1:  # the usual arities, unrolled: this runs for most nodes
         (x,) = inputs
@@ -256,12 +260,7 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
     and cast to its dtype) to what is pending for the input's node (noting in ``reached`` the
     nodes that had nothing pending); then, unless ``retain``, free what the node saved.
     Returns the step, with those gradients (None without records)."""
-    inputs = node.inputs
-    if inputs is None:
-        raise RuntimeError(_FREED)
-    for position, counter, version in node.versions:
-        if counter[0] != version:
-            _version_error(node, position, counter, version)
+    inputs = _saved_inputs(node)
     if create_graph:
         args = [_as_tensor(x, parent) for x, parent in zip(inputs, node.parents)]
         ans = _saved_output(node)
@@ -275,24 +274,68 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
             if records:
                 grads.append(None)
             continue
-        gi = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
-        if gi.shape != x.shape or gi.dtype != x.dtype:
-            gi = _fit(gi, x.shape, x.dtype)
+        gi = _deliver(rule(g, ans, *args, **params) if params else rule(g, ans, *args), x,
+                      parent, pending, reached)
         if records:
             grads.append(gi)
-        earlier = pending.get(parent)
-        if earlier is None:
-            pending[parent] = gi
-            if reached is not None:
-                reached.append(parent)
-        else:
-            pending[parent] = earlier + gi
     if not retain:
-        if node.saves:  # freed: a second backward through this node fails, as in PyTorch
-            node.inputs = node.out = None
-        else:
-            _keep_only_shapes(node)
+        _release(node)
     return _tuple_new(Step, (node, g, grads, None, None)) if records else None
+
+
+def _saved_inputs(node) -> tuple:
+    """The node's saved inputs, checked: not freed by an earlier backward (without
+    ``retain_graph``) and not modified in place since they were saved."""
+    inputs = node.inputs
+    if inputs is None:
+        raise RuntimeError(_FREED)
+    for position, counter, version in node.versions:
+        if counter[0] != version:
+            _version_error(node, position, counter, version)
+    return inputs
+
+
+def _send_plain(node, g, retain: bool, pending: dict, reached: list) -> None:
+    """``_send`` as ``backward()`` runs it (no records, no graph of the backward pass), with
+    the usual one- and two-input nodes unrolled: it runs for every node, and the loop and
+    the branches of the general case cost more than many a rule."""
+    inputs = _saved_inputs(node)
+    params, ans = node.params, node.out
+    if len(inputs) == 1:  # (its one input needs a gradient, or there would be no node)
+        (x,) = inputs
+        (rule,) = node.rules
+        gi = rule(g, ans, x, **params) if params else rule(g, ans, x)
+        _deliver(gi, x, node.parent0, pending, reached)
+    elif len(inputs) == 2:
+        x, y = inputs
+        rule_x, rule_y = node.rules
+        if node.parent0 is not None:
+            gi = rule_x(g, ans, x, y, **params) if params else rule_x(g, ans, x, y)
+            _deliver(gi, x, node.parent0, pending, reached)
+        if node.parent1 is not None:
+            gi = rule_y(g, ans, x, y, **params) if params else rule_y(g, ans, x, y)
+            _deliver(gi, y, node.parent1, pending, reached)
+    else:
+        _send(node, g, False, retain, pending, False, reached)
+        return
+    if not retain:
+        _release(node)
+
+
+def _deliver(gi, x, parent, pending: dict, reached: list | None):
+    """Sum the gradient ``gi`` back to its input ``x``'s shape and dtype and add it to what is
+    pending for the input's node, noting in ``reached`` a node that had nothing pending.
+    Returns ``gi`` as sent."""
+    if gi.shape != x.shape or gi.dtype != x.dtype:
+        gi = _fit(gi, x.shape, x.dtype)
+    earlier = pending.get(parent)
+    if earlier is None:
+        pending[parent] = gi
+        if reached is not None:
+            reached.append(parent)
+    else:
+        pending[parent] = earlier + gi
+    return gi
 
 
 def _fit(gi, shape: tuple, dtype: np.dtype):
