@@ -97,17 +97,18 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     elif len(inputs) == 2:
         a, b = inputs
         mask = tensors = 0
-        node.parent0 = node.parent1 = None
+        parent_a = parent_b = None
         if isinstance(a, Tensor):
             if a._requires_grad:
-                node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
+                parent_a = a.grad_fn if a.grad_fn is not None else accumulator(a)
                 mask = 1
             a, tensors = a._data, 1
         if isinstance(b, Tensor):
             if b._requires_grad:
-                node.parent1 = b.grad_fn if b.grad_fn is not None else accumulator(b)
+                parent_b = b.grad_fn if b.grad_fn is not None else accumulator(b)
                 mask |= 2
             b, tensors = b._data, tensors | 2
+        node.parent0, node.parent1 = parent_a, parent_b
         values = (a, b)
     else:
         mask = tensors = 0
