@@ -230,16 +230,30 @@ def uniform_array(shape, dtype, low=0.0, high=1.0, generator=None):
 
 # -- normals -----------------------------------------------------------------------------------
 _F = np.float32
-_LOG_P = [_F(c) for c in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
-                          1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
-                          3.3333331174e-1)]
-_SIN_P = [_F(c) for c in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1)]
-_COS_P = [_F(c) for c in (2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2)]
-_DP = [_F(c) for c in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8)]
+
+
+def _f32_in_f64(values):
+    """float32 constants held exactly as 0-d float64 arrays: what the FMAs below take (numpy
+    multiplies and adds arrays of one dtype several times faster than mixed ones)."""
+    return [np.array(_F(v), np.float64) for v in values]
+
+
+_LOG_P = _f32_in_f64((7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+                      1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+                      3.3333331174e-1))
+_SIN_P = _f32_in_f64((-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1))
+_COS_P = _f32_in_f64((2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2))
+_DP3 = np.array(_F(-3.77489497744594108e-8), np.float64)
+_F64 = np.dtype(np.float64)
 
 
 def _fma32(a, b, c):
     return _fma(a, b, c, np.float32)
+
+
+def _wide(x):
+    """A float32 value (array or scalar) as float64, which holds it exactly."""
+    return x if x.dtype is _F64 else x.astype(np.float64)
 
 
 class _BatchedFma32:
@@ -252,19 +266,20 @@ class _BatchedFma32:
         self.terms = []  # (product, addend, float64 sum) of each FMA
 
     def __call__(self, a, b, c):
-        product = np.multiply(a, b, dtype=np.float64)
-        total = product + c
-        self.terms.append((product, c, total))
+        product = _wide(a) * _wide(b)  # exact: two float32s have 48 bits of product at most
+        addend = _wide(c)
+        total = product + addend
+        self.terms.append((product, addend, total))
         return total.astype(np.float32)
 
     def exact(self) -> bool:
         """Whether every FMA rounded once: a float64 sum rounded again to float32 differs
         only where that sum is inexact and lies exactly halfway between two float32s."""
-        totals = np.concatenate([total.reshape(1, -1) for _, _, total in self.terms])
-        halfway = (totals.view(np.uint64) & _LOW_29) == _HALFWAY
+        totals = np.concatenate([total for _, _, total in self.terms])  # (all of one shape)
+        halfway = ((totals.view(np.uint64) & _LOW_29) == _HALFWAY).reshape(len(self.terms), -1)
         for i in np.flatnonzero(halfway.any(axis=1)).tolist():  # most often exact sums
             product, addend, total = self.terms[i]
-            error = _two_sum(product, np.asarray(addend, np.float64))[1]  # (of total's shape)
+            error = _two_sum(product, addend)[1]  # (of total's shape)
             if error.reshape(-1)[halfway[i]].any():
                 return False
         return True
@@ -279,12 +294,15 @@ def _avx_log(x, fma=_fma32):
     e = e - small.astype(_F)  # if x < sqrt(1/2): x = 2x - 1, e -= 1; else x = x - 1
     x = (x - _F(1)) + np.where(small, x, _F(0))
     z = x * x
+    x_wide = x.astype(np.float64)  # (read by every step of the polynomial)
     y = _LOG_P[0]
     for p in _LOG_P[1:]:
-        y = fma(y, x, p)
+        y = fma(y, x_wide, p)
     y = fma(y * x, z, e * _F(-2.12194440e-4))
-    y = fma(z, _F(-0.5), y)
-    return fma(e, _F(0.693359375), x + y)
+    # The last two products are exact float32s (-z/2; e times a 9-bit constant), so adding
+    # them with a single rounding is what the FMAs give: plain float32 arithmetic.
+    y = y + z * _F(-0.5)
+    return e * _F(0.693359375) + (x + y)
 
 
 def _avx_sincos(x, fma=_fma32):
@@ -292,12 +310,16 @@ def _avx_sincos(x, fma=_fma32):
     j = (x * _F(1.27323954473516)).astype(np.int32)  # octant of x, made even
     j = (j + 1) & ~1
     y = j.astype(_F)
-    for dp in _DP:  # x - j * pi/4 in three pieces ("extended precision modular arithmetic")
-        x = fma(y, dp, x)
+    # x - j * pi/4 in three pieces ("extended precision modular arithmetic"); j times the
+    # first two (8 and 11 bits) is exact, so only the third needs the FMA's single rounding.
+    x = x + y * _F(-0.78515625)
+    x = x + y * _F(-2.4187564849853515625e-4)
+    x = fma(y, _DP3, x)
     z = x * x
-    c = fma(fma(_COS_P[0], z, _COS_P[1]), z, _COS_P[2]) * z
-    c = fma(c, z, -(z * _F(0.5))) + _F(1)
-    s = fma(fma(_SIN_P[0], z, _SIN_P[1]), z, _SIN_P[2]) * z
+    z_wide = z.astype(np.float64)
+    c = fma(fma(_COS_P[0], z_wide, _COS_P[1]), z_wide, _COS_P[2]) * z
+    c = fma(c, z_wide, -(z * _F(0.5))) + _F(1)
+    s = fma(fma(_SIN_P[0], z_wide, _SIN_P[1]), z_wide, _SIN_P[2]) * z
     s = fma(s, x, x)
     swap = (j & 2) == 0
     sin, cos = np.where(swap, s, c), np.where(swap, c, s)
