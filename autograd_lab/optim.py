@@ -25,9 +25,9 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad.zero_()
+                    p._grad = None  # (what the .grad setter does with None)
+                elif p._grad is not None:
+                    p._grad.zero_()
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
