@@ -326,8 +326,8 @@ def _deliver(gi, x, parent, pending: dict, reached: list | None):
     """Sum the gradient ``gi`` back to its input ``x``'s shape and dtype and add it to what is
     pending for the input's node, noting in ``reached`` a node that had nothing pending.
     Returns ``gi`` as sent."""
-    if gi.shape != x.shape or gi.dtype != x.dtype:
-        gi = _fit(gi, x.shape, x.dtype)
+    if gi.shape != x.shape or gi.dtype is not x.dtype:  # (numpy keeps one object per dtype;
+        gi = _fit(gi, x.shape, x.dtype)  # an equal one that is another object: _fit checks)
     earlier = pending.get(parent)
     if earlier is None:
         pending[parent] = gi
@@ -459,7 +459,15 @@ def _first_grad(g: Tensor) -> Tensor:
 def _one(data: np.ndarray):
     """The implicit gradient of a one-element output: a 1 of its dtype, as a numpy scalar for
     a 0-d output (numpy's scalar arithmetic is several times quicker than a 0-d array's)."""
-    return data.dtype.type(1) if data.ndim == 0 else _ones(data.shape, data.dtype)
+    if data.ndim:
+        return _ones(data.shape, data.dtype)
+    one = _SCALAR_ONES.get(data.dtype)
+    if one is None:
+        one = _SCALAR_ONES[data.dtype] = data.dtype.type(1)  # (immutable, so kept)
+    return one
+
+
+_SCALAR_ONES = {}
 
 
 def _seeds(outputs, grad_outputs, create_graph: bool):
