@@ -121,7 +121,7 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
     leaf's accumulation runs changes no value; only a hook or an error could notice. So at
     the first hook the walk stops and returns the rest of the exact order for the caller to
     run, and on an error it first accumulates into the leaves PyTorch would have reached."""
-    (root,) = pending
+    ((root, seed),) = pending.items()
     if root.__class__ is AccumulateGrad:
         return [root]
     leaves, waiting, reached = [], [], []  # waiting: a heap of (-seq, node) still to run
@@ -160,8 +160,17 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
             if late.__class__ is AccumulateGrad and late in pending:
                 _accumulate(late, pending.pop(late), False, None, False)
         raise
-    for acc in leaves:  # the deferred accumulations (no leaf has a hook: see above)
-        _add_to_grad(acc.variable, pending.pop(acc))
+    given = set()  # the deferred accumulations (no leaf has a hook: see above)
+    for acc in leaves:
+        g = pending.pop(acc)
+        # A gradient array the walk made (not the caller's seed, not a view) that no other
+        # leaf receives is held by nothing else once the walk is over (rules return g, a
+        # view of it or a new array): it can become the leaf's .grad without a copy, as
+        # PyTorch's AccumulateGrad takes a gradient nothing else refers to.
+        owned = (g.__class__ is np.ndarray and g.base is None and g is not seed
+                 and g.flags.writeable and id(g) not in given)
+        given.add(id(g))
+        _add_to_grad(acc.variable, g, owned)
     return []
 
 
@@ -428,14 +437,16 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, records: b
     return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad))) if records else None
 
 
-def _add_to_grad(leaf: Tensor, g: np.ndarray) -> np.ndarray:
+def _add_to_grad(leaf: Tensor, g: np.ndarray, owned: bool = False) -> np.ndarray:
     """Add ``g`` (an array, summed back to the leaf's shape and cast to its dtype first) into
-    ``leaf.grad``, in place once it exists, as PyTorch does; returns ``g`` as added."""
+    ``leaf.grad``, in place once it exists, as PyTorch does; returns ``g`` as added. The
+    first ``.grad`` is a copy of ``g`` (which may have been sent to other inputs too) unless
+    the caller ``owned`` it."""
     data = leaf._data
     if g.shape != data.shape or g.dtype != data.dtype:
         g = _fit(g, data.shape, data.dtype)
-    if leaf._grad is None:  # a copy: the same gradient may have been sent to other inputs
-        leaf._grad = _new(g.copy())
+    if leaf._grad is None:
+        leaf._grad = _new(g if owned else g.copy())
     else:
         leaf._grad._data += g
     return g

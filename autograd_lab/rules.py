@@ -4,7 +4,9 @@ Each entry maps a ``grad_fn`` name to one rule per input. A rule is written in t
 ``g`` (the gradient arriving at the op's output), ``ans`` (the op's output) and the op's
 inputs, with the op's settings as keywords. It returns the gradient for its input at the
 shape of ``g``'s broadcast result; the engine sums it back to the input's own shape
-(broadcasting is undone once, in ``autograd.py``) and casts it to the input's dtype.
+(broadcasting is undone once, in ``autograd.py``) and casts it to the input's dtype. A rule
+returns ``g`` itself, a view of it or a new array, never a saved value: a new array can then
+become a leaf's ``.grad`` without a copy.
 
 Rules are plain numpy expressions. During ``backward(create_graph=True)`` the same rules
 receive Tensors instead, and numpy hands every ufunc to ``Tensor.__array_ufunc__``, so the
