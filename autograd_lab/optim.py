@@ -6,7 +6,7 @@ NB: PyTorch's is ``torch/optim/sgd.py``.
 from __future__ import annotations
 
 from .grad_mode import no_grad
-from .tensor import _foreach_add_
+from .tensor import _add_scaled_each
 
 
 class Optimizer:
@@ -62,16 +62,16 @@ class SGD(Optimizer):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
             params = [p for p in group["params"] if p._grad is not None]
-            plain = not (group["momentum"] or group["weight_decay"] or group["maximize"])
-            if params and plain and _foreach_add_(params, [p._grad for p in params], -group["lr"]):
-                continue  # the plain step, all at once
-            with no_grad():
-                self._step_each(group, params)
+            if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
+                params = _add_scaled_each(params, [p._grad for p in params], -group["lr"])
+            if params:
+                with no_grad():
+                    self._step_each(group, params)
         return loss
 
     def _step_each(self, group: dict, params: list) -> None:
-        """One parameter at a time: with momentum, weight decay or maximize, or where the
-        parameters share memory or layouts differ (``_foreach_add_`` declined)."""
+        """The step through the tensors' own ops: with momentum, weight decay or maximize, or
+        for a parameter the plain step cannot write straight into (``_add_scaled_each``)."""
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         decay, nesterov = group["weight_decay"], group["nesterov"]
         for p in params:

@@ -1271,38 +1271,27 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
     return _record(data, name, (a, b), params)
 
 
-def _foreach_add_(tensors: list, others: list, alpha) -> bool:
-    """``t.add_(o, alpha=alpha)`` for every pair, as an optimizer's step makes it (under
-    ``no_grad``), worked out over all their values at once: PyTorch's ``torch._foreach_add_``,
-    the same values, one fused multiply-add per element. Only for floating-point tensors of
-    one dtype, each laid out row by row, writable, and sharing memory with no other tensor
-    or ``o``; else nothing changes and the answer is False."""
-    datas = [t._data for t in tensors]
-    values = [o._data for o in others]
-    dtype = datas[0].dtype
-    owners = {_memory_owner(data) for data in datas}
-    if (dtype.kind != "f" or alpha.__class__ is builtins.bool or len(owners) < len(datas)
-            or any(_memory_owner(value) in owners for value in values)):
-        return False
-    for t, data, value in zip(tensors, datas, values, strict=True):
-        flags = data.flags
-        if not (data.dtype == dtype == value.dtype and data.shape == value.shape
-                and flags.c_contiguous and flags.writeable) or t._inference:
-            return False
-    flat = _scaled_sum(np.concatenate([data.ravel() for data in datas]),
-                       np.concatenate([value.ravel() for value in values]), alpha)
-    start = 0
-    for t, data in zip(tensors, datas):
-        stop = start + data.size
-        data.ravel()[...] = flat[start:stop]  # (row-major: ravel gives a view)
+_FLOAT32 = np.dtype(np.float32)
+
+
+def _add_scaled_each(tensors: list, others: list, alpha) -> list:
+    """``t.add_(o, alpha=alpha)`` for each pair in turn, as an optimizer's plain step makes it
+    (under ``no_grad``; PyTorch's CPU step updates the parameters one after another): the
+    values straight into each storage, one fused multiply-add per element (``_scaled_sum``).
+    For floats of one dtype and shape, writable, not inference tensors: from the first
+    tensor that is not, returns the rest, left for the general path in the same order."""
+    alpha32 = np.array(np.float32(alpha), np.float64)  # the float32 step's factor, exactly
+    for i, (t, o) in enumerate(zip(tensors, others, strict=True)):
+        data, value = t._data, o._data
+        if not (value.dtype == data.dtype and value.shape == data.shape
+                and data.dtype.kind == "f" and data.flags.writeable) or t._inference:
+            return tensors[i:]
+        if data.dtype is _FLOAT32:  # _scaled_sum's float32 arithmetic, the factor ready
+            data[...] = data.astype(np.float64) + value.astype(np.float64) * alpha32
+        else:
+            data[...] = _scaled_sum(data, value, alpha)
         _counter(t)[0] += 1
-        start = stop
-    return True
-
-
-def _memory_owner(data: np.ndarray) -> int:
-    """Which array owns this one's memory (numpy points every view at the owner itself)."""
-    return id(data if data.base is None else data.base)
+    return []
 
 
 def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
@@ -1311,7 +1300,7 @@ def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
     once more: the same result, unless the float64 sum lands exactly halfway between two
     float32s (about once in 2**29 draws). float64 gets an exact emulation (``random._fma``)."""
     if ad.dtype == np.float32:
-        return ad.astype(np.float64) + float(np.float32(alpha)) * np.asarray(bd, np.float64)
+        return ad.astype(np.float64) + bd.astype(np.float64) * float(np.float32(alpha))
     if ad.dtype == np.float64:
         return _fma(bd, np.float64(alpha), ad, np.float64)
     if ad.dtype == np.bool_:  # alpha is then a truth value

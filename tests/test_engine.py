@@ -248,7 +248,7 @@ def one_by_one_sgd(params, lr):
 @settings(max_examples=25, deadline=None)
 @given(shapes=st.lists(st.lists(st.integers(1, 5), max_size=3), min_size=1, max_size=5),
        seed=st.integers(0, 2**31 - 1))
-def test_sgd_updates_all_parameters_at_once_to_the_same_bits(dtype, shapes, seed):
+def test_sgd_updates_every_parameter_to_the_bits_of_add_(dtype, shapes, seed):
     def make():
         rng = np.random.default_rng(seed)
         params = []
