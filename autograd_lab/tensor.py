@@ -276,7 +276,7 @@ def _sum_leading(a: np.ndarray, lead: int) -> np.ndarray:
     rows = a.shape[0] if lead == 1 else math.prod(a.shape[:lead])
     if rows > _BLAS_ROWS and a.dtype.char in "fd" and a.flags.c_contiguous and a.size:
         matrix = a if lead == 1 and a.ndim == 2 else a.reshape(rows, -1)
-        total = np.dot(_ones((rows,), a.dtype), matrix)
+        total = _ones((rows,), a.dtype).dot(matrix)
         return total if a.ndim == 2 and lead == 1 else total.reshape(a.shape[lead:])
     return np.add.reduce(a, tuple(range(lead)), a.dtype)
 
@@ -1408,7 +1408,7 @@ def _mm(a: Tensor, b: Tensor) -> Tensor:
     (n, k), (k2, m) = a._data.shape, b._data.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    return _record(np.dot(a._data, b._data), "MmBackward0", (a, b))  # (as rules._mm)
+    return _record(a._data.dot(b._data), "MmBackward0", (a, b))  # (as rules._mm)
 
 
 def maximum(a, b):
