@@ -269,7 +269,9 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
     and cast to its dtype) to what is pending for the input's node (noting in ``reached`` the
     nodes that had nothing pending); then, unless ``retain``, free what the node saved.
     Returns the step, with those gradients (None without records)."""
-    inputs = _saved_inputs(node)
+    inputs = node.inputs
+    if inputs is None or node.versions:
+        _check_saved(node)
     if create_graph:
         args = [_as_tensor(x, parent) for x, parent in zip(inputs, node.parents)]
         ans = _saved_output(node)
@@ -292,23 +294,24 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
     return _tuple_new(Step, (node, g, grads, None, None)) if records else None
 
 
-def _saved_inputs(node) -> tuple:
-    """The node's saved inputs, checked: not freed by an earlier backward (without
-    ``retain_graph``) and not modified in place since they were saved."""
-    inputs = node.inputs
-    if inputs is None:
+def _check_saved(node) -> None:
+    """PyTorch's errors for saved tensors freed by an earlier backward (without
+    ``retain_graph``) or modified in place since they were saved. (Callers skip it for a
+    node with its inputs and no saved tensor: nothing to check.)"""
+    if node.inputs is None:
         raise RuntimeError(_FREED)
     for position, counter, version in node.versions:
         if counter[0] != version:
             _version_error(node, position, counter, version)
-    return inputs
 
 
 def _send_plain(node, g, retain: bool, pending: dict, reached: list) -> None:
     """``_send`` as ``backward()`` runs it (no records, no graph of the backward pass), with
     the usual one- and two-input nodes unrolled: it runs for every node, and the loop and
     the branches of the general case cost more than many a rule."""
-    inputs = _saved_inputs(node)
+    inputs = node.inputs
+    if inputs is None or node.versions:
+        _check_saved(node)
     params, ans = node.params, node.out
     if len(inputs) == 1:  # (its one input needs a gradient, or there would be no node)
         (x,) = inputs
