@@ -321,12 +321,13 @@ def _send_plain(node, g, retain: bool, pending: dict, reached: list) -> None:
     elif len(inputs) == 2:
         x, y = inputs
         rule_x, rule_y = node.rules
-        if node.parent0 is not None:
+        parent_x, parent_y = node.parent0, node.parent1
+        if parent_x is not None:
             gi = rule_x(g, ans, x, y, **params) if params else rule_x(g, ans, x, y)
-            _deliver(gi, x, node.parent0, pending, reached)
-        if node.parent1 is not None:
+            _deliver(gi, x, parent_x, pending, reached)
+        if parent_y is not None:
             gi = rule_y(g, ans, x, y, **params) if params else rule_y(g, ans, x, y)
-            _deliver(gi, y, node.parent1, pending, reached)
+            _deliver(gi, y, parent_y, pending, reached)
     else:
         _send(node, g, False, retain, pending, False, reached)
         return
