@@ -25,7 +25,16 @@ import numpy as np
 from . import dtypes
 from .grad_mode import STATE
 from .graph import AccumulateGrad
-from .tensor import Tensor, _add_reduce, _new, _node_of, _ones, _sum_leading, warn_once
+from .tensor import (
+    LAST_CHANGE,
+    Tensor,
+    _add_reduce,
+    _new,
+    _node_of,
+    _ones,
+    _sum_leading,
+    warn_once,
+)
 
 __all__ = ["Step", "backward", "backward_steps", "grad"]
 
@@ -270,7 +279,7 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
     nodes that had nothing pending); then, unless ``retain``, free what the node saved.
     Returns the step, with those gradients (None without records)."""
     inputs = node.inputs
-    if inputs is None or node.versions:
+    if inputs is None or (node.versions and LAST_CHANGE[0] > node.seq):
         _check_saved(node)
     if create_graph:
         args = [_as_tensor(x, parent) for x, parent in zip(inputs, node.parents)]
@@ -297,7 +306,8 @@ def _send(node, g, create_graph: bool, retain: bool, pending: dict, records: boo
 def _check_saved(node) -> None:
     """PyTorch's errors for saved tensors freed by an earlier backward (without
     ``retain_graph``) or modified in place since they were saved. (Callers skip it for a
-    node with its inputs and no saved tensor: nothing to check.)"""
+    node that has its inputs and either saved no tensor or was made after the last in-place
+    change of any tensor: nothing can have changed.)"""
     if node.inputs is None:
         raise RuntimeError(_FREED)
     for position, counter, version in node.versions:
@@ -310,7 +320,7 @@ def _send_plain(node, g, retain: bool, pending: dict, reached: list) -> None:
     the usual one- and two-input nodes unrolled: it runs for every node, and the loop and
     the branches of the general case cost more than many a rule."""
     inputs = node.inputs
-    if inputs is None or node.versions:
+    if inputs is None or (node.versions and LAST_CHANGE[0] > node.seq):
         _check_saved(node)
     params, ans = node.params, node.out
     if len(inputs) == 1:  # (its one input needs a gradient, or there would be no node)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .grad_mode import STATE
-from .tensor import Tensor, _any_requires_grad, _counter, _operand, _record
+from .tensor import Tensor, _any_requires_grad, _bump, _operand, _record
 
 
 def get(t: Tensor, index) -> Tensor:
@@ -42,7 +42,7 @@ def put(t: Tensor, index, value) -> None:
     if not (STATE.enabled and (t._requires_grad or _any_requires_grad(value))):
         t._check_inplace()
         _assign(t._data, index, value)
-        _counter(t)[0] += 1
+        _bump(t)
         return
     t._inplace(lambda old: _copy_slices(old, value, index), value)
 

@@ -76,6 +76,21 @@ def _counter(t: Tensor) -> list:
     return t._vc
 
 
+def _bump(t: Tensor) -> list:
+    """Count an in-place change of the tensor: its version goes up, and the change is stamped
+    with the node clock (``LAST_CHANGE``). Returns the counter."""
+    counter = _counter(t)
+    counter[0] += 1
+    LAST_CHANGE[0] = next(_next_seq)
+    return counter
+
+
+# The node clock's reading at the last in-place change of any tensor. A node made after it
+# (node.seq greater) saved tensors none of which has changed since: backward need not
+# compare their versions one by one.
+LAST_CHANGE = [0]
+
+
 def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = None,
             vc: list | None = None) -> Tensor:
     """Wrap an op's result and, when grad mode is on and an input requires grad, give it a
@@ -1087,8 +1102,7 @@ class Tensor:
                                "unsupported operation: more than one element of the written-to "
                                "tensor refers to a single memory location. Please clone() the "
                                "tensor before performing the operation.") from None
-        counter = _counter(self)
-        counter[0] += 1
+        counter = _bump(self)
         if tracked and result.grad_fn is not None:
             for i, (position, _, _) in enumerate(result.grad_fn.versions):
                 if position == -1:  # the result saved itself: it is now this tensor
@@ -1120,7 +1134,7 @@ class Tensor:
     def _update(self, values: np.ndarray) -> Tensor:
         """Write ``values`` (cast to this dtype) into the storage; the version goes up."""
         self._data[...] = values
-        _counter(self)[0] += 1
+        _bump(self)
         return self
 
     def mul_(self, other):
@@ -1175,7 +1189,7 @@ class Tensor:
     def _fill_random(self, values):
         self._check_inplace()
         self._data[...] = values
-        _counter(self)[0] += 1
+        _bump(self)
         return self
 
     def __setitem__(self, index, value):
@@ -1290,7 +1304,7 @@ def _add_scaled_each(tensors: list, others: list, alpha) -> list:
             data[...] = data.astype(np.float64) + value.astype(np.float64) * alpha32
         else:
             data[...] = _scaled_sum(data, value, alpha)
-        _counter(t)[0] += 1
+        _bump(t)
     return []
 
 

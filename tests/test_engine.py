@@ -990,6 +990,37 @@ def test_inplace_change_of_an_unsaved_tensor_is_fine():
     assert a.grad.tolist() == [2.0, 2.0, 2.0]
 
 
+def test_saved_versions_are_checked_whenever_an_inplace_change_came_after_the_node():
+    # backward skips comparing saved versions for nodes made after the last in-place change
+    # anywhere; every way of changing a tensor in place must count as such a change.
+    a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = a * 2
+    b.add_(1)  # before the node that saves b: fine
+    c = b * b
+    torch.ones(2).add_(1)  # after it, but another tensor: the check runs and passes
+    c.sum().backward()
+    assert a.grad.tolist() == [12.0, 20.0, 28.0]  # d(2a+1)^2 = 4(2a+1)
+
+    def changes(step):
+        x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        z = y * y  # MulBackward0 saves y
+        with torch.no_grad():
+            step(y)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            z.sum().backward()
+
+    changes(lambda y: y.__setitem__(0, 5.0))  # indexing
+    changes(lambda y: y[1:].mul_(2))  # through a view
+    changes(lambda y: y.uniform_())  # a random fill
+
+    def sgd_step(y):  # an optimizer's plain step
+        y.grad = torch.ones(3)
+        torch.optim.SGD([y], lr=0.1).step()
+
+    changes(sgd_step)
+
+
 def test_inplace_on_a_leaf_that_requires_grad_and_on_a_view_of_one():
     a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     with raises_exactly(RuntimeError,
