@@ -1295,6 +1295,7 @@ def _add_scaled_each(tensors: list, others: list, alpha) -> list:
     For floats of one dtype and shape, writable, not inference tensors: from the first
     tensor that is not, returns the rest, left for the general path in the same order."""
     alpha32 = np.array(np.float32(alpha), np.float64)  # the float32 step's factor, exactly
+    LAST_CHANGE[0] = next(_next_seq)  # (see _bump: the clock is stamped once for them all)
     for i, (t, o) in enumerate(zip(tensors, others, strict=True)):
         data, value = t._data, o._data
         if not (value.dtype == data.dtype and value.shape == data.shape
@@ -1304,7 +1305,7 @@ def _add_scaled_each(tensors: list, others: list, alpha) -> list:
             data[...] = data.astype(np.float64) + value.astype(np.float64) * alpha32
         else:
             data[...] = _scaled_sum(data, value, alpha)
-        _bump(t)
+        (t._vc or _counter(t))[0] += 1  # (a counter is never empty: never false)
     return []
 
 
