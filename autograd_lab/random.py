@@ -230,58 +230,65 @@ def uniform_array(shape, dtype, low=0.0, high=1.0, generator=None):
 
 # -- normals -----------------------------------------------------------------------------------
 _F = np.float32
-
-
-def _f32_in_f64(values):
-    """float32 constants held exactly as 0-d float64 arrays: what the FMAs below take (numpy
-    multiplies and adds arrays of one dtype several times faster than mixed ones)."""
-    return [np.array(_F(v), np.float64) for v in values]
-
-
-_LOG_P = _f32_in_f64((7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
-                      1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
-                      3.3333331174e-1))
-_SIN_P = _f32_in_f64((-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1))
-_COS_P = _f32_in_f64((2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2))
-_DP3 = np.array(_F(-3.77489497744594108e-8), np.float64)
 _F64 = np.dtype(np.float64)
+
+
+def _f32(value, dtype=np.float32):
+    """A float32 constant as a 0-d array (numpy computes with those quicker than with scalars),
+    held as float32 for plain float32 arithmetic or exactly as float64 for the FMAs below."""
+    return np.array(_F(value), dtype)
+
+
+# avx_mathfun's constants. The polynomials' coefficients feed FMAs: float64, exactly.
+_LOG_P = [_f32(c, np.float64) for c in (
+    7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
+    -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1)]
+_COS_SIN_P = [np.array([[[_F(c)]], [[_F(s)]]], np.float64) for c, s in (  # cos's and sin's,
+    (2.443315711809948e-5, -1.9515295891e-4),  # stacked: both polynomials in one pass
+    (-1.388731625493765e-3, 8.3321608736e-3),
+    (4.166664568298827e-2, -1.6666654611e-1))]
+_DP3 = _f32(-3.77489497744594108e-8, np.float64)
+_SQRTHF, _LOG_Q1, _LOG_Q2 = _f32(0.707106781186547524), _f32(-2.12194440e-4), _f32(0.693359375)
+_DP1, _DP2, _FOPI = _f32(-0.78515625), _f32(-2.4187564849853515625e-4), _f32(1.27323954473516)
+_ZERO, _HALF, _ONE, _MINUS_HALF, _MINUS_TWO = (_f32(v) for v in (0, 0.5, 1, -0.5, -2))
+_TWO_PI = _f32(2 * math.pi)
 
 
 def _fma32(a, b, c):
     return _fma(a, b, c, np.float32)
 
 
-def _wide(x):
-    """A float32 value (array or scalar) as float64, which holds it exactly."""
-    return x if x.dtype is _F64 else x.astype(np.float64)
-
-
 class _BatchedFma32:
-    """float32 FMAs of one shape computed as ``_fma`` does, through float64, with the check
-    for double rounding made once for all of them (``exact()``), which is several times
-    quicker than checking each. Where the check fails, the caller redoes its work with
-    ``_fma32``."""
+    """float32 FMAs computed as ``_fma`` does, through float64, with the check for double
+    rounding made once for all of them (``exact()``), which is several times quicker than
+    checking each. Where the check fails, the caller redoes its work with ``_fma32``."""
 
     def __init__(self):
         self.terms = []  # (product, addend, float64 sum) of each FMA
 
     def __call__(self, a, b, c):
-        product = _wide(a) * _wide(b)  # exact: two float32s have 48 bits of product at most
-        addend = _wide(c)
-        total = product + addend
-        self.terms.append((product, addend, total))
+        if a.dtype is not _F64 and b.dtype is not _F64:
+            a = a.astype(np.float64)
+        product = a * b  # in float64, exact: two float32s have 48 bits of product at most
+        total = product + c
+        self.terms.append((product, c, total))
         return total.astype(np.float32)
 
     def exact(self) -> bool:
         """Whether every FMA rounded once: a float64 sum rounded again to float32 differs
         only where that sum is inexact and lies exactly halfway between two float32s."""
-        totals = np.concatenate([total for _, _, total in self.terms])  # (all of one shape)
-        halfway = ((totals.view(np.uint64) & _LOW_29) == _HALFWAY).reshape(len(self.terms), -1)
-        for i in np.flatnonzero(halfway.any(axis=1)).tolist():  # most often exact sums
-            product, addend, total = self.terms[i]
-            error = _two_sum(product, addend)[1]  # (of total's shape)
-            if error.reshape(-1)[halfway[i]].any():
-                return False
+        totals = np.concatenate([total for _, _, total in self.terms], axis=None)
+        halfway = (totals.view(np.uint64) & _LOW_29) == _HALFWAY
+        if not halfway.any():
+            return True
+        start = 0
+        for product, addend, total in self.terms:  # (rare: most such sums are exact)
+            flagged = halfway[start:start + total.size]
+            start += total.size
+            if flagged.any():
+                error = _two_sum(product, np.asarray(addend, np.float64))[1]
+                if np.broadcast_to(error, total.shape).reshape(-1)[flagged].any():
+                    return False
         return True
 
 
@@ -290,36 +297,35 @@ def _avx_log(x, fma=_fma32):
     bits = x.view(np.int32)
     e = ((bits >> 23) - 126).astype(_F)  # exponent, for a mantissa scaled into [0.5, 1)
     x = ((bits & ~0x7F800000) | 0x3F000000).view(_F)
-    small = x < _F(0.707106781186547524)
+    small = x < _SQRTHF
     e = e - small.astype(_F)  # if x < sqrt(1/2): x = 2x - 1, e -= 1; else x = x - 1
-    x = (x - _F(1)) + np.where(small, x, _F(0))
+    x = (x - _ONE) + np.where(small, x, _ZERO)
     z = x * x
     x_wide = x.astype(np.float64)  # (read by every step of the polynomial)
     y = _LOG_P[0]
     for p in _LOG_P[1:]:
         y = fma(y, x_wide, p)
-    y = fma(y * x, z, e * _F(-2.12194440e-4))
+    y = fma(y * x, z, e * _LOG_Q1)
     # The last two products are exact float32s (-z/2; e times a 9-bit constant), so adding
     # them with a single rounding is what the FMAs give: plain float32 arithmetic.
-    y = y + z * _F(-0.5)
-    return e * _F(0.693359375) + (x + y)
+    y = y + z * _MINUS_HALF
+    return e * _LOG_Q2 + (x + y)
 
 
 def _avx_sincos(x, fma=_fma32):
     """``sincos256_ps`` (Cephes polynomials) for float32 ``x >= 0``."""
-    j = (x * _F(1.27323954473516)).astype(np.int32)  # octant of x, made even
+    j = (x * _FOPI).astype(np.int32)  # octant of x, made even
     j = (j + 1) & ~1
     y = j.astype(_F)
     # x - j * pi/4 in three pieces ("extended precision modular arithmetic"); j times the
     # first two (8 and 11 bits) is exact, so only the third needs the FMA's single rounding.
-    x = x + y * _F(-0.78515625)
-    x = x + y * _F(-2.4187564849853515625e-4)
+    x = x + y * _DP1
+    x = x + y * _DP2
     x = fma(y, _DP3, x)
     z = x * x
     z_wide = z.astype(np.float64)
-    c = fma(fma(_COS_P[0], z_wide, _COS_P[1]), z_wide, _COS_P[2]) * z
-    c = fma(c, z_wide, -(z * _F(0.5))) + _F(1)
-    s = fma(fma(_SIN_P[0], z_wide, _SIN_P[1]), z_wide, _SIN_P[2]) * z
+    c, s = fma(fma(_COS_SIN_P[0], z_wide, _COS_SIN_P[1]), z_wide, _COS_SIN_P[2]) * z
+    c = fma(c, z_wide, -(z * _HALF)) + _ONE
     s = fma(s, x, x)
     swap = (j & 2) == 0
     sin, cos = np.where(swap, s, c), np.where(swap, c, s)
@@ -330,8 +336,8 @@ def _avx_sincos(x, fma=_fma32):
 
 def _avx_polar(u1, u2, fma):
     """The float32 radius ``sqrt(-2 log u1)`` and the sine and cosine of ``2 pi u2``."""
-    radius = np.sqrt(_F(-2) * _avx_log(u1, fma))
-    return (radius, *_avx_sincos(_F(2 * math.pi) * u2, fma))
+    radius = np.sqrt(_MINUS_TWO * _avx_log(u1, fma))
+    return (radius, *_avx_sincos(_TWO_PI * u2, fma))
 
 
 def _box_muller_16(u, mean, std, dtype):

