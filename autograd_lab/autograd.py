@@ -175,12 +175,18 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
         # A gradient array the walk made (not the caller's seed, not a view) that no other
         # leaf receives is held by nothing else once the walk is over (rules return g, a
         # view of it or a new array): it can become the leaf's .grad without a copy, as
-        # PyTorch's AccumulateGrad takes a gradient nothing else refers to.
-        owned = (g.__class__ is np.ndarray and g.base is None and g is not seed
-                 and g.flags.writeable and id(g) not in given)
-        given.add(id(g))
+        # PyTorch's AccumulateGrad takes a gradient nothing else refers to. (A small one
+        # is copied: that costs less than finding out.)
+        owned = False
+        if g.__class__ is np.ndarray and g.size >= _KEEP_FROM:
+            owned = (g.base is None and g is not seed and g.flags.writeable
+                     and id(g) not in given)
+            given.add(id(g))
         _add_to_grad(acc.variable, g, owned)
     return []
+
+
+_KEEP_FROM = 4096  # elements: a gradient at least this large is kept rather than copied
 
 
 def _not_yet_run(root, last_seq: int) -> list:
