@@ -218,20 +218,27 @@ def _visit(node, g, retain: bool, create_graph: bool, capture, pending: dict,
 def _release(node) -> None:
     """Free what a node saved once backward has passed it (then a second backward through it
     fails, as in PyTorch). A node that saved nothing keeps only its inputs' shapes and dtypes
-    (all its rules read), so that the graph holds no value of the forward pass either way."""
+    (all its rules read) in place of the arrays that only the graph kept alive, so that the
+    graph holds no value of the forward pass either way (a leaf's values it keeps: the leaf,
+    held by its AccumulateGrad, holds them anyway)."""
     if node.saves:
         node.inputs = node.out = None
         return
     inputs = node.inputs
     if len(inputs) == 1:  # the usual arities, unrolled: this runs for most nodes
         (x,) = inputs
-        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,)
+        if x.__class__ is np.ndarray and node.parent0.__class__ is not AccumulateGrad:
+            node.inputs = (_shape_of(x),)
     elif len(inputs) == 2:
         x, y = inputs
-        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray else x,
-                       _shape_of(y) if y.__class__ is np.ndarray else y)
+        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray
+                       and node.parent0.__class__ is not AccumulateGrad else x,
+                       _shape_of(y) if y.__class__ is np.ndarray
+                       and node.parent1.__class__ is not AccumulateGrad else y)
     else:
-        node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray else x for x in inputs])
+        node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray
+                             and parent.__class__ is not AccumulateGrad else x
+                             for x, parent in zip(inputs, node.parents)])
 
 
 class _Shape(tuple):
