@@ -6,7 +6,7 @@ NB: PyTorch's is ``torch/optim/sgd.py``.
 from __future__ import annotations
 
 from .grad_mode import no_grad
-from .tensor import _add_scaled_each
+from .tensor import _add_grads_scaled
 
 
 class Optimizer:
@@ -63,7 +63,7 @@ class SGD(Optimizer):
         for group in self.param_groups:
             params = [p for p in group["params"] if p._grad is not None]
             if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
-                params = _add_scaled_each(params, [p._grad for p in params], -group["lr"])
+                params = _add_grads_scaled(params, -group["lr"])
             if params:
                 with no_grad():
                     self._step_each(group, params)
@@ -71,7 +71,7 @@ class SGD(Optimizer):
 
     def _step_each(self, group: dict, params: list) -> None:
         """The step through the tensors' own ops: with momentum, weight decay or maximize, or
-        for a parameter the plain step cannot write straight into (``_add_scaled_each``)."""
+        for a parameter the plain step cannot write straight into (``_add_grads_scaled``)."""
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         decay, nesterov = group["weight_decay"], group["nesterov"]
         for p in params:

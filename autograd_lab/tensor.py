@@ -1288,19 +1288,20 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
 _FLOAT32 = np.dtype(np.float32)
 
 
-def _add_scaled_each(tensors: list, others: list, alpha) -> list:
-    """``t.add_(o, alpha=alpha)`` for each pair in turn, as an optimizer's plain step makes it
-    (under ``no_grad``; PyTorch's CPU step updates the parameters one after another): the
-    values straight into each storage, one fused multiply-add per element (``_scaled_sum``).
-    For floats of one dtype and shape, writable, not inference tensors: from the first
-    tensor that is not, returns the rest, left for the general path in the same order."""
+def _add_grads_scaled(params: list, alpha) -> list:
+    """``p.add_(p.grad, alpha=alpha)`` for each parameter in turn, as an optimizer's plain step
+    makes it (under ``no_grad``; PyTorch's CPU step updates the parameters one after
+    another): the values straight into each storage, one fused multiply-add per element
+    (``_scaled_sum``). For floats with a gradient of their dtype and shape, writable, not
+    inference tensors: from the first parameter that is not, returns the rest, left for the
+    general path in the same order."""
     alpha32 = np.array(np.float32(alpha), np.float64)  # the float32 step's factor, exactly
     LAST_CHANGE[0] = next(_next_seq)  # (see _bump: the clock is stamped once for them all)
-    for i, (t, o) in enumerate(zip(tensors, others, strict=True)):
-        data, value = t._data, o._data
+    for i, t in enumerate(params):
+        data, value = t._data, t._grad._data
         if not (value.dtype == data.dtype and value.shape == data.shape
                 and data.dtype.kind == "f" and data.flags.writeable) or t._inference:
-            return tensors[i:]
+            return params[i:]
         if data.dtype is _FLOAT32:  # _scaled_sum's float32 arithmetic, the factor ready
             data[...] = data.astype(np.float64) + value.astype(np.float64) * alpha32
         else:
