@@ -149,8 +149,30 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     node.seq = next(_next_seq)
     node.saves = saves
     node.out = data if saves_out else None
-    if saves_out or tensors & saved_bits:
-        node.versions = _versions(inputs, positions, out if saves_out else None)
+    # The saved tensors' versions now, for backward's check (``_versions``), with the usual
+    # cases written out as the arities above: the first or the first two inputs, or the
+    # output alone. (``x._vc or``: a counter, once made, is a non-empty list.)
+    saved = tensors & saved_bits  # (the saved inputs that are tensors, as bits)
+    if saves_out:
+        if saved or out._vc is not None:
+            node.versions = _versions(inputs, positions, out)
+        else:  # a new tensor: a new counter
+            out._vc = counter = [0, ""]
+            node.versions = [(-1, counter, 0)]
+    elif saved == 3:
+        a, b = inputs[0], inputs[1]
+        if a._inference or b._inference:
+            raise RuntimeError(_INFERENCE_SAVED)
+        counter_a, counter_b = a._vc or _counter(a), b._vc or _counter(b)
+        node.versions = [(0, counter_a, counter_a[0]), (1, counter_b, counter_b[0])]
+    elif saved == 1:
+        a = inputs[0]
+        if a._inference:
+            raise RuntimeError(_INFERENCE_SAVED)
+        counter_a = a._vc or _counter(a)
+        node.versions = [(0, counter_a, counter_a[0])]
+    elif saved:
+        node.versions = _versions(inputs, positions, None)
     else:  # it saves no tensor (perhaps a number): no version to check
         node.versions = ()
     out._requires_grad = True
@@ -562,7 +584,10 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same storage and version counter, cut off from the graph."""
-        return _new(self._data, _counter(self))
+        out = _new(self._data, _counter(self))
+        if self._inference:  # (a view, as in PyTorch: an inference tensor too)
+            out._inference = True
+        return out
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -901,6 +926,8 @@ class Tensor:
         out = _record(data, name, (self,), params, vc=_counter(self))
         if out._requires_grad:
             out._base = self if self._base is None else self._base
+        if self._inference:  # a view of an inference tensor is one too
+            out._inference = True
         return out
 
     def reshape(self, *shape):

@@ -1024,6 +1024,27 @@ def test_saved_versions_are_checked_whenever_an_inplace_change_came_after_the_no
     changes(sgd_step)
 
 
+def test_an_inference_tensor_cannot_be_saved_wherever_it_sits():
+    # The versions of saved tensors are taken by several paths (one saved input, two, the
+    # output, more); each refuses an inference tensor with PyTorch's error.
+    z = torch.tensor([0.5, -1.0], requires_grad=True)
+    w, b = torch.tensor([[0.5, -1.0]], requires_grad=True), torch.tensor([0.1], requires_grad=True)
+    with torch.inference_mode():
+        t = torch.tensor([1.0, 0.0]) * 1
+    cases = [
+        lambda: t * z,  # MulBackward0 saves t for z's gradient (input 0 alone)
+        lambda: z * t,  # (input 1 alone)
+        lambda: F.binary_cross_entropy_with_logits(z * 1, t),  # both inputs saved
+        lambda: F.linear(t.reshape(1, 2), w, b),  # AddmmBackward0: one of three inputs
+    ]
+    for make in cases:
+        with pytest.raises(RuntimeError, match="Inference tensors cannot be saved for backward"):
+            make()
+    # (as in PyTorch, views of an inference tensor, and detach(), are inference tensors too)
+    assert t.reshape(1, 2).is_inference() and t[0:1].is_inference() and t.detach().is_inference()
+    assert not (t + 1).is_inference() and not t.clone().is_inference()
+
+
 def test_inplace_on_a_leaf_that_requires_grad_and_on_a_view_of_one():
     a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     with raises_exactly(RuntimeError,
