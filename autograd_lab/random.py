@@ -299,7 +299,7 @@ def _avx_log(x, fma=_fma32):
     x = ((bits & ~0x7F800000) | 0x3F000000).view(_F)
     small = x < _SQRTHF
     e = e - small.astype(_F)  # if x < sqrt(1/2): x = 2x - 1, e -= 1; else x = x - 1
-    x = (x - _ONE) + np.where(small, x, _ZERO)
+    x = (x - _ONE) + x * small  # (x is positive: x * False is +0, as where(small, x, 0))
     z = x * x
     x_wide = x.astype(np.float64)  # (read by every step of the polynomial)
     y = _LOG_P[0]
@@ -329,8 +329,8 @@ def _avx_sincos(x, fma=_fma32):
     s = fma(s, x, x)
     swap = (j & 2) == 0
     sin, cos = np.where(swap, s, c), np.where(swap, c, s)
-    sin = np.where((j & 4) != 0, -sin, sin)
-    cos = np.where(((j - 2) & 4) == 0, -cos, cos)
+    np.negative(sin, out=sin, where=(j & 4) != 0)  # the signs, in place (new arrays)
+    np.negative(cos, out=cos, where=((j - 2) & 4) == 0)
     return sin, cos
 
 
