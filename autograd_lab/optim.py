@@ -61,9 +61,10 @@ class SGD(Optimizer):
         """Update every parameter that has a gradient (under ``no_grad``, as PyTorch does)."""
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            params = [p for p in group["params"] if p._grad is not None]
+            params = group["params"]
             if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
                 params = _add_grads_scaled(params, -group["lr"])
+            params = [p for p in params if p._grad is not None] if params else ()
             if params:
                 with no_grad():
                     self._step_each(group, params)

@@ -1316,15 +1316,17 @@ _FLOAT32 = np.dtype(np.float32)
 
 
 def _add_grads_scaled(params: list, alpha) -> list:
-    """``p.add_(p.grad, alpha=alpha)`` for each parameter in turn, as an optimizer's plain step
-    makes it (under ``no_grad``; PyTorch's CPU step updates the parameters one after
-    another): the values straight into each storage, one fused multiply-add per element
-    (``_scaled_sum``). For floats with a gradient of their dtype and shape, writable, not
-    inference tensors: from the first parameter that is not, returns the rest, left for the
-    general path in the same order."""
+    """``p.add_(p.grad, alpha=alpha)`` for each parameter with a gradient, in turn, as an
+    optimizer's plain step makes it (under ``no_grad``; PyTorch's CPU step updates the
+    parameters one after another): the values straight into each storage, one fused
+    multiply-add per element (``_scaled_sum``). For floats with a gradient of their dtype and
+    shape, writable, not inference tensors: from the first parameter that is not, returns
+    the rest, left for the general path in the same order."""
     alpha32 = np.array(np.float32(alpha), np.float64)  # the float32 step's factor, exactly
     LAST_CHANGE[0] = next(_next_seq)  # (see _bump: the clock is stamped once for them all)
     for i, t in enumerate(params):
+        if t._grad is None:
+            continue
         data, value = t._data, t._grad._data
         if not (value.dtype == data.dtype and value.shape == data.shape
                 and data.dtype.kind == "f" and data.flags.writeable) or t._inference:

@@ -267,6 +267,16 @@ def test_sgd_updates_every_parameter_to_the_bits_of_add_(dtype, shapes, seed):
         assert a._version == b._version == 1
 
 
+def test_sgd_skips_parameters_without_a_gradient():
+    a, b, c = (torch.tensor([1.0, 2.0], requires_grad=True) for _ in range(3))
+    a.grad, c.grad = torch.tensor([1.0, 1.0]), torch.tensor([2.0, 2.0])
+    torch.optim.SGD([a, b, c], lr=0.5).step()
+    assert a.tolist() == [0.5, 1.5] and b.tolist() == [1.0, 2.0] and c.tolist() == [0.0, 1.0]
+    assert (a._version, b._version, c._version) == (1, 0, 1)
+    torch.optim.SGD([b], lr=0.5, momentum=0.9).step()  # the general path: nothing to do
+    assert b.tolist() == [1.0, 2.0]
+
+
 def overlapping_views():
     base = torch.arange(6.0)
     return [base[0:3].requires_grad_(), base[2:5].requires_grad_()]
