@@ -454,25 +454,22 @@ def _accumulate(node: AccumulateGrad, g, create_graph: bool, capture, records: b
             capture[node] = g
     if capture is not None:
         return Step(node, g, (), leaf, _snapshot(leaf._grad)) if records else None
-    if not create_graph:
-        g = _add_to_grad(leaf, g)
-    else:
-        data = leaf._data
-        if g.shape != data.shape or g.dtype != data.dtype:
-            g = _fit(g, data.shape, data.dtype)
-        leaf._grad = _first_grad(g) if leaf._grad is None else leaf._grad + g
+    g = _add_to_grad(leaf, g, create_graph=create_graph)
     return _tuple_new(Step, (node, g, (), leaf, _snapshot(leaf._grad))) if records else None
 
 
-def _add_to_grad(leaf: Tensor, g: np.ndarray, owned: bool = False) -> np.ndarray:
-    """Add ``g`` (an array, summed back to the leaf's shape and cast to its dtype first) into
-    ``leaf.grad``, in place once it exists, as PyTorch does; returns ``g`` as added. The
-    first ``.grad`` is a copy of ``g`` (which may have been sent to other inputs too) unless
-    the caller ``owned`` it."""
+def _add_to_grad(leaf: Tensor, g, owned: bool = False, create_graph: bool = False):
+    """Add ``g`` (summed back to the leaf's shape and cast to its dtype first) into
+    ``leaf.grad``; returns ``g`` as added. An array goes in place once ``.grad`` exists, as
+    PyTorch does, and the first ``.grad`` is a copy of it (it may have been sent to other
+    inputs too) unless the caller ``owned`` it. With ``create_graph``, ``g`` is a tensor and
+    the sum is recorded."""
     data = leaf._data
     if g.shape != data.shape or g.dtype != data.dtype:
         g = _fit(g, data.shape, data.dtype)
-    if leaf._grad is None:
+    if create_graph:
+        leaf._grad = _first_grad(g) if leaf._grad is None else leaf._grad + g
+    elif leaf._grad is None:
         leaf._grad = _new(g if owned else g.copy())
     else:
         leaf._grad._data += g

@@ -250,7 +250,7 @@ _COS_SIN_P = [np.array([[[_F(c)]], [[_F(s)]]], np.float64) for c, s in (  # cos'
 _DP3 = _f32(-3.77489497744594108e-8, np.float64)
 _SQRTHF, _LOG_Q1, _LOG_Q2 = _f32(0.707106781186547524), _f32(-2.12194440e-4), _f32(0.693359375)
 _DP1, _DP2, _FOPI = _f32(-0.78515625), _f32(-2.4187564849853515625e-4), _f32(1.27323954473516)
-_ZERO, _HALF, _ONE, _MINUS_HALF, _MINUS_TWO = (_f32(v) for v in (0, 0.5, 1, -0.5, -2))
+_HALF, _ONE, _MINUS_HALF, _MINUS_TWO = (_f32(v) for v in (0.5, 1, -0.5, -2))
 _TWO_PI = _f32(2 * math.pi)
 
 
