@@ -184,13 +184,19 @@ def _time(fn, inner: int) -> float:
 
 
 def measure(fn_by_backend: dict, repeats: int, inner: int) -> dict:
-    """Median seconds per call for each backend, the backends interleaved in every repeat."""
+    """Median seconds per call for each backend, the backends interleaved in every repeat.
+
+    The order turns by one each repeat: a run pays for what the run before it left behind
+    (caches filled with other data, memory handed back to the system), so no backend always
+    follows the same one."""
     samples = {name: [] for name in fn_by_backend}
     for fn in fn_by_backend.values():
         fn()  # warm up
+    order = list(fn_by_backend.items())
     for _ in range(repeats):
-        for name, fn in fn_by_backend.items():
+        for name, fn in order:
             samples[name].append(_time(fn, inner))
+        order.append(order.pop(0))
     return {name: statistics.median(s) for name, s in samples.items()}
 
 

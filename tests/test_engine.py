@@ -1412,6 +1412,21 @@ def test_add_and_matmul_gradients_have_input_shapes_and_values(sa, sb):
         np.testing.assert_allclose(b.grad.numpy(), want_b, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("n", [3, 127, 129, 200])
+def test_mm_and_its_gradients_on_both_sides_of_the_dot_matmul_switch(n):
+    """Small matrices go to numpy's ``dot``, large ones to ``matmul``: both give the product,
+    and backward gives d/dA sum(W * (A @ B)) = W @ B.T and d/dB = A.T @ W (float64 here)."""
+    rng = np.random.default_rng(n)
+    av, bv, wv = (rng.standard_normal(shape) for shape in ((n, n), (n, 5), (n, 5)))
+    a = torch.tensor(av, requires_grad=True)
+    b = torch.tensor(bv, requires_grad=True)
+    out = a.mm(b)
+    np.testing.assert_allclose(out.detach().numpy(), av @ bv, rtol=1e-12, atol=1e-12)
+    (out * torch.tensor(wv)).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), wv @ bv.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), av.T @ wv, rtol=1e-12, atol=1e-12)
+
+
 def test_step_records_keep_the_leaf_grad_of_their_moment():
     """A replay must show .grad as it was at that step, not as later backward passes left it."""
     x = torch.tensor([1.0, 2.0], requires_grad=True)

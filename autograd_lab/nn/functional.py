@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from ..rules import _mm
 from ..tensor import Tensor, _operand, _record, matmul
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -37,7 +38,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input.shape[1] != wt.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x"
                            f"{input.shape[1]} and {wt.shape[0]}x{wt.shape[1]})")
-    data = bias._data + input._data.dot(wt._data)
+    data = bias._data + _mm(input._data, wt._data)
     return _record(data, "AddmmBackward0", (bias, input, wt))
 
 
