@@ -129,7 +129,11 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
     reached runs next: its consumers were all created after it, so have all run). Where a
     leaf's accumulation runs changes no value; only a hook or an error could notice. So at
     the first hook the walk stops and returns the rest of the exact order for the caller to
-    run, and on an error it first accumulates into the leaves PyTorch would have reached."""
+    run, and on an error it first accumulates into the leaves PyTorch would have reached.
+
+    A node's step is ``_send``'s, written out below for nodes of one or two inputs, with
+    ``_deliver`` and ``_release`` inside: this loop runs for every node of every
+    ``backward()``, and there a function call costs more than many a rule."""
     ((root, seed),) = pending.items()
     if root.__class__ is AccumulateGrad:
         return [root]
@@ -139,7 +143,53 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
         while True:
             if node.hooks:
                 return _not_yet_run(root, node.seq)
-            _send_plain(node, pending.pop(node), retain, pending, reached)
+            g = pending.pop(node)
+            inputs = node.inputs
+            if inputs is None or (node.versions and LAST_CHANGE[0] > node.seq):
+                _check_saved(node)
+            arity = len(inputs)
+            if arity > 2:
+                _send(node, g, False, retain, pending, False, reached)
+            else:  # _send for one or two inputs, written out
+                params, ans = node.params, node.out
+                if arity == 1:  # (its one input needs a gradient, or there would be no node)
+                    (x,), (rule_x,), y = inputs, node.rules, None
+                    parent_x, parent_y = node.parent0, None
+                    gx = rule_x(g, ans, x, **params) if params else rule_x(g, ans, x)
+                else:
+                    (x, y), (rule_x, rule_y) = inputs, node.rules
+                    parent_x, parent_y = node.parent0, node.parent1
+                    if parent_x is not None:
+                        gx = rule_x(g, ans, x, y, **params) if params else rule_x(g, ans, x, y)
+                    if parent_y is not None:
+                        gy = rule_y(g, ans, x, y, **params) if params else rule_y(g, ans, x, y)
+                if parent_x is not None:  # _deliver, for each input in turn
+                    if gx.shape != x.shape or gx.dtype is not x.dtype:
+                        gx = _fit(gx, x.shape, x.dtype)
+                    earlier = pending.get(parent_x)
+                    if earlier is None:
+                        pending[parent_x] = gx
+                        reached.append(parent_x)
+                    else:
+                        pending[parent_x] = earlier + gx
+                if parent_y is not None:
+                    if gy.shape != y.shape or gy.dtype is not y.dtype:
+                        gy = _fit(gy, y.shape, y.dtype)
+                    earlier = pending.get(parent_y)
+                    if earlier is None:
+                        pending[parent_y] = gy
+                        reached.append(parent_y)
+                    else:
+                        pending[parent_y] = earlier + gy
+                if not retain:  # _release
+                    if node.saves:
+                        node.inputs = node.out = None
+                    else:
+                        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray
+                                       and parent_x.__class__ is not AccumulateGrad else x,
+                                       _shape_of(y) if y.__class__ is np.ndarray
+                                       and parent_y.__class__ is not AccumulateGrad else y
+                                       )[:arity]
             if len(reached) == 1 and not waiting and reached[0].__class__ is not AccumulateGrad:
                 node = reached.pop()  # a chain: the one node reached runs next
                 continue
@@ -182,7 +232,12 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
             owned = (g.base is None and g is not seed and g.flags.writeable
                      and id(g) not in given)
             given.add(id(g))
-        _add_to_grad(acc.variable, g, owned)
+        leaf = acc.variable
+        data = leaf._data
+        if leaf._grad is None and g.shape == data.shape and g.dtype is data.dtype:
+            leaf._grad = _new(g if owned else g.copy())  # (_add_to_grad's usual case)
+        else:
+            _add_to_grad(leaf, g, owned)
     return []
 
 
@@ -224,21 +279,9 @@ def _release(node) -> None:
     if node.saves:
         node.inputs = node.out = None
         return
-    inputs = node.inputs
-    if len(inputs) == 1:  # the usual arities, unrolled: this runs for most nodes
-        (x,) = inputs
-        if x.__class__ is np.ndarray and node.parent0.__class__ is not AccumulateGrad:
-            node.inputs = (_shape_of(x),)
-    elif len(inputs) == 2:
-        x, y = inputs
-        node.inputs = (_shape_of(x) if x.__class__ is np.ndarray
-                       and node.parent0.__class__ is not AccumulateGrad else x,
-                       _shape_of(y) if y.__class__ is np.ndarray
-                       and node.parent1.__class__ is not AccumulateGrad else y)
-    else:
-        node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray
-                             and parent.__class__ is not AccumulateGrad else x
-                             for x, parent in zip(inputs, node.parents)])
+    node.inputs = tuple([_shape_of(x) if x.__class__ is np.ndarray
+                         and parent.__class__ is not AccumulateGrad else x
+                         for x, parent in zip(node.inputs, node.parents)])
 
 
 class _Shape(tuple):
@@ -326,36 +369,6 @@ def _check_saved(node) -> None:
     for position, counter, version in node.versions:
         if counter[0] != version:
             _version_error(node, position, counter, version)
-
-
-def _send_plain(node, g, retain: bool, pending: dict, reached: list) -> None:
-    """``_send`` as ``backward()`` runs it (no records, no graph of the backward pass), with
-    the usual one- and two-input nodes unrolled: it runs for every node, and the loop and
-    the branches of the general case cost more than many a rule."""
-    inputs = node.inputs
-    if inputs is None or (node.versions and LAST_CHANGE[0] > node.seq):
-        _check_saved(node)
-    params, ans = node.params, node.out
-    if len(inputs) == 1:  # (its one input needs a gradient, or there would be no node)
-        (x,) = inputs
-        (rule,) = node.rules
-        gi = rule(g, ans, x, **params) if params else rule(g, ans, x)
-        _deliver(gi, x, node.parent0, pending, reached)
-    elif len(inputs) == 2:
-        x, y = inputs
-        rule_x, rule_y = node.rules
-        parent_x, parent_y = node.parent0, node.parent1
-        if parent_x is not None:
-            gi = rule_x(g, ans, x, y, **params) if params else rule_x(g, ans, x, y)
-            _deliver(gi, x, parent_x, pending, reached)
-        if parent_y is not None:
-            gi = rule_y(g, ans, x, y, **params) if params else rule_y(g, ans, x, y)
-            _deliver(gi, y, parent_y, pending, reached)
-    else:
-        _send(node, g, False, retain, pending, False, reached)
-        return
-    if not retain:
-        _release(node)
 
 
 def _deliver(gi, x, parent, pending: dict, reached: list | None):

@@ -267,8 +267,12 @@ class _BatchedFma32:
         self.terms = []  # (product, addend, float64 sum) of each FMA
 
     def __call__(self, a, b, c):
-        if a.dtype is not _F64 and b.dtype is not _F64:
+        if a.dtype is not _F64:  # (all in float64: numpy's mixed arithmetic is slower)
             a = a.astype(np.float64)
+        if b.dtype is not _F64:
+            b = b.astype(np.float64)
+        if c.dtype is not _F64:
+            c = c.astype(np.float64)
         product = a * b  # in float64, exact: two float32s have 48 bits of product at most
         total = product + c
         self.terms.append((product, c, total))

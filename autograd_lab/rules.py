@@ -237,7 +237,7 @@ def _mm(a, b):
     """``a @ b`` for two matrices. On arrays, ``dot`` and ``matmul`` give the same values:
     the array's ``dot`` method has less overhead (several times faster for a column times a
     row), ``matmul`` is a few percent faster once the matrices are large."""
-    if not _is_array(a):
+    if not isinstance(a, _ARRAYS):
         return a @ b
     return a.dot(b) if a.size < DOT_BELOW else np.matmul(a, b)
 

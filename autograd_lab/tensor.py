@@ -103,24 +103,26 @@ def _record(data: np.ndarray, name: str, inputs: tuple, params: dict | None = No
     # Point the node's parent slots at each input's node (its grad_fn, a leaf's
     # AccumulateGrad, or None where the input needs no gradient), noting in two bitmasks the
     # inputs that need a gradient and the inputs that are tensors.
-    if len(inputs) == 1:  # the usual arities, unrolled: this runs for every op
+    arity = len(inputs)
+    if arity == 1:  # the usual arities, unrolled: this runs for every op
         (a,) = inputs  # (a one-input op's input is always a tensor)
         if not a._requires_grad:
             return out
-        node.parent0 = a.grad_fn if a.grad_fn is not None else accumulator(a)
+        # (its grad_fn, else the leaf's AccumulateGrad while alive, else a new one)
+        node.parent0 = a.grad_fn or (a._acc and a._acc()) or accumulator(a)
         mask, tensors, values = 1, 1, (a._data,)
-    elif len(inputs) == 2:
+    elif arity == 2:
         a, b = inputs
         mask = tensors = 0
         parent_a = parent_b = None
         if isinstance(a, Tensor):
             if a._requires_grad:
-                parent_a = a.grad_fn if a.grad_fn is not None else accumulator(a)
+                parent_a = a.grad_fn or (a._acc and a._acc()) or accumulator(a)
                 mask = 1
             a, tensors = a._data, 1
         if isinstance(b, Tensor):
             if b._requires_grad:
-                parent_b = b.grad_fn if b.grad_fn is not None else accumulator(b)
+                parent_b = b.grad_fn or (b._acc and b._acc()) or accumulator(b)
                 mask |= 2
             b, tensors = b._data, tensors | 2
         node.parent0, node.parent1 = parent_a, parent_b
@@ -1322,7 +1324,7 @@ def _add_grads_scaled(params: list, alpha) -> list:
     multiply-add per element (``_scaled_sum``). For floats with a gradient of their dtype and
     shape, writable, not inference tensors: from the first parameter that is not, returns
     the rest, left for the general path in the same order."""
-    alpha32 = np.array(np.float32(alpha), np.float64)  # the float32 step's factor, exactly
+    alpha32 = _float32_factor(float(alpha))
     LAST_CHANGE[0] = next(_next_seq)  # (see _bump: the clock is stamped once for them all)
     for i, t in enumerate(params):
         if t._grad is None:
@@ -1337,6 +1339,14 @@ def _add_grads_scaled(params: list, alpha) -> list:
             data[...] = _scaled_sum(data, value, alpha)
         (t._vc or _counter(t))[0] += 1  # (a counter is never empty: never false)
     return []
+
+
+@functools.lru_cache(maxsize=8)
+def _float32_factor(alpha) -> np.ndarray:
+    """A float32 step's factor, exactly, in float64 (the learning rate rarely changes)."""
+    factor = np.array(np.float32(alpha), np.float64)
+    factor.flags.writeable = False
+    return factor
 
 
 def _scaled_sum(ad: np.ndarray, bd, alpha) -> np.ndarray:
