@@ -186,17 +186,19 @@ def _time(fn, inner: int) -> float:
 def measure(fn_by_backend: dict, repeats: int, inner: int) -> dict:
     """Median seconds per call for each backend, the backends interleaved in every repeat.
 
-    The order turns by one each repeat: a run pays for what the run before it left behind
-    (caches filled with other data, memory handed back to the system), so no backend always
-    follows the same one."""
+    A run pays for what the run before it left behind (caches filled with other data, memory
+    handed back to the system), so the repeats alternate between two orders, A B C and
+    A C B, which together put every backend right after each other one equally often and
+    never after itself (with two backends: A B A B). An even number of repeats keeps that
+    balance exact."""
     samples = {name: [] for name in fn_by_backend}
     for fn in fn_by_backend.values():
         fn()  # warm up
-    order = list(fn_by_backend.items())
-    for _ in range(repeats):
-        for name, fn in order:
+    first = list(fn_by_backend.items())
+    orders = (first, first[:1] + first[:0:-1])
+    for repeat in range(repeats):
+        for name, fn in orders[repeat % 2]:
             samples[name].append(_time(fn, inner))
-        order.append(order.pop(0))
     return {name: statistics.median(s) for name, s in samples.items()}
 
 
@@ -209,7 +211,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     args = parser.parse_args(argv)
-    repeats = 3 if args.quick else 7
+    repeats = 4 if args.quick else 8
     print(f"autograd_lab {autograd_lab.__version__}, numpy {np.__version__}, "
           f"torch {torch.__version__ if torch else '(not installed)'}; median of {repeats}")
     header = f"{'workload':40s} {'autograd_lab':>13s} {'torch':>11s} {'numpy':>11s} {'ratio':>16s}"
