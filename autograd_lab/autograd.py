@@ -155,6 +155,10 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
                 if arity == 1:  # (its one input needs a gradient, or there would be no node)
                     (x,), (rule_x,), y = inputs, node.rules, None
                     parent_x, parent_y = node.parent0, None
+                    if (not (retain or node.saves) and x.__class__ is np.ndarray
+                            and parent_x.__class__ is not AccumulateGrad):
+                        x = _shape_of(x)  # _release first: a gradient as large as x (a sum's)
+                        node.inputs = (x,)  # can then take over the memory x held
                     gx = rule_x(g, ans, x, **params) if params else rule_x(g, ans, x)
                 else:
                     (x, y), (rule_x, rule_y) = inputs, node.rules
@@ -184,12 +188,11 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
                 if not retain:  # _release
                     if node.saves:
                         node.inputs = node.out = None
-                    else:
+                    elif arity == 2:
                         node.inputs = (_shape_of(x) if x.__class__ is np.ndarray
                                        and parent_x.__class__ is not AccumulateGrad else x,
                                        _shape_of(y) if y.__class__ is np.ndarray
-                                       and parent_y.__class__ is not AccumulateGrad else y
-                                       )[:arity]
+                                       and parent_y.__class__ is not AccumulateGrad else y)
             if len(reached) == 1 and not waiting and reached[0].__class__ is not AccumulateGrad:
                 node = reached.pop()  # a chain: the one node reached runs next
                 continue
