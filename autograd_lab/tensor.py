@@ -236,10 +236,11 @@ def _operand(x):
 def _binary(a, b, ufunc, name: str, params=None):
     """Elementwise ``ufunc(a, b)`` with PyTorch's broadcasting and type promotion."""
     ad = a._data
-    kind = ad.dtype.kind
+    dtype = ad.dtype
+    kind = dtype.kind
     if isinstance(b, Tensor):
         bd = b._data
-        same = ad.dtype == bd.dtype
+        same = dtype == bd.dtype
     else:
         if b.__class__ is not builtins.float and b.__class__ is not builtins.int:
             b = _operand(b)  # bool, numpy scalars, arrays and lists
@@ -247,9 +248,9 @@ def _binary(a, b, ufunc, name: str, params=None):
                 return b if b is NotImplemented else _binary(a, b, ufunc, name, params)
         same = kind == "f" or (isinstance(b, builtins.int) and kind in "iu")
         if kind == "f":
-            bd = dtypes.number_as(b, ad.dtype)
-        elif same and ad.dtype.itemsize < 8:  # wraps around, as in C
-            bd = np.array(b).astype(ad.dtype)
+            bd = dtypes.number_as(b, dtype)
+        elif same and dtype.itemsize < 8:  # wraps around, as in C
+            bd = np.array(b).astype(dtype)
         else:
             bd = b
     if not same or (ufunc is np.true_divide and kind != "f"):
@@ -1327,13 +1328,15 @@ def _add_grads_scaled(params: list, alpha) -> list:
     alpha32 = _float32_factor(float(alpha))
     LAST_CHANGE[0] = next(_next_seq)  # (see _bump: the clock is stamped once for them all)
     for i, t in enumerate(params):
-        if t._grad is None:
+        grad = t._grad
+        if grad is None:
             continue
-        data, value = t._data, t._grad._data
-        if not (value.dtype == data.dtype and value.shape == data.shape
-                and data.dtype.kind == "f" and data.flags.writeable) or t._inference:
+        data, value = t._data, grad._data
+        dtype = data.dtype
+        if (value.dtype != dtype or value.shape != data.shape or dtype.kind != "f"
+                or not data.flags.writeable or t._inference):
             return params[i:]
-        if data.dtype is _FLOAT32:  # _scaled_sum's float32 arithmetic, the factor ready
+        if dtype is _FLOAT32:  # _scaled_sum's float32 arithmetic, the factor ready
             data[...] = data.astype(np.float64) + value.astype(np.float64) * alpha32
         else:
             data[...] = _scaled_sum(data, value, alpha)
