@@ -158,7 +158,7 @@ def _walk_unordered(pending: dict, retain: bool) -> list:
                     if (not (retain or node.saves) and x.__class__ is np.ndarray
                             and parent_x.__class__ is not AccumulateGrad):
                         x = _shape_of(x)  # _release first: a gradient as large as x (a sum's)
-                        node.inputs = (x,)  # can then take over the memory x held
+                        inputs = node.inputs = (x,)  # can then take over the memory x held
                     gx = rule_x(g, ans, x, **params) if params else rule_x(g, ans, x)
                 else:
                     (x, y), (rule_x, rule_y) = inputs, node.rules

@@ -423,6 +423,28 @@ def test_backward_does_not_keep_intermediates_that_no_node_saves():
     np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(2 * np.array([1.0, 2.0, 3.0])))
 
 
+
+def test_a_sum_lets_go_of_its_input_before_it_makes_the_gradient(monkeypatch):
+    # SumBackward0 needs only its input's shape, so backward drops the input's values before
+    # the rule runs: the full-size gradient the rule makes can take over that memory (a
+    # large matmul's backward then needs no more memory than numpy's by hand).
+    x = f64(np.ones((64, 64)))
+    h = x + 1  # (AddBackward0 saves nothing either)
+    loss = h.sum()
+    held = storage(h)
+    del h
+    seen = []
+    sum_node = loss.grad_fn
+    (expand,) = sum_node.rules
+    monkeypatch.setattr(type(sum_node), "rules",
+                        (lambda g, ans, x: seen.append(held() is None) or expand(g, ans, x),))
+    loss.backward()
+    assert seen == [True], "the sum's input was still alive while its gradient was made"
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones((64, 64)))
+    loss.backward()  # the shape is all it needs: a second backward needs no retain_graph
+    assert seen == [True, True]
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((64, 64), 2.0))
+
 def live_nodes() -> int:
     return sum(issubclass(type(o), (Node, AccumulateGrad)) for o in gc.get_objects())
 
