@@ -392,13 +392,14 @@ def _deliver(gi, x, parent, pending: dict, reached: list | None):
 
 def _fit(gi, shape: tuple, dtype: np.dtype):
     """Sum a gradient over broadcast dimensions back to an input's shape; cast to its dtype."""
-    if gi.shape != shape:
-        lead = gi.ndim - len(shape)
-        if gi.shape[lead:] == shape and gi.__class__ is np.ndarray:  # only new leading
+    given = gi.shape
+    if given != shape:
+        lead = len(given) - len(shape)
+        if given[lead:] == shape and gi.__class__ is np.ndarray:  # only new leading
             gi = _sum_leading(gi, lead)  # dimensions (a bias): a plain sum
         else:
             axes = tuple(range(lead)) + tuple(
-                i + lead for i, n in enumerate(shape) if n == 1 and gi.shape[i + lead] != 1)
+                i + lead for i, n in enumerate(shape) if n == 1 and given[i + lead] != 1)
             if isinstance(gi, Tensor):
                 gi = gi.sum(dim=axes, keepdim=True) if axes else gi
                 gi = gi.reshape(shape)

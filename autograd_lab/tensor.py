@@ -313,12 +313,13 @@ def _sum_leading(a: np.ndarray, lead: int) -> np.ndarray:
     """``a`` summed over its first ``lead`` dimensions, in its dtype. A float array of many
     rows (a batch, as for a bias gradient) goes through BLAS as ``ones @ rows``: numpy adds
     rows one at a time, which is several times slower and less accurate."""
-    rows = a.shape[0] if lead == 1 else math.prod(a.shape[:lead])
-    if rows > _BLAS_ROWS and a.dtype.char in "fd" and a.flags.c_contiguous and a.size:
-        matrix = a if lead == 1 and a.ndim == 2 else a.reshape(rows, -1)
-        total = _ones((rows,), a.dtype).dot(matrix)
-        return total if a.ndim == 2 and lead == 1 else total.reshape(a.shape[lead:])
-    return np.add.reduce(a, tuple(range(lead)), a.dtype)
+    shape, dtype = a.shape, a.dtype
+    rows = shape[0] if lead == 1 else math.prod(shape[:lead])
+    if rows > _BLAS_ROWS and dtype.char in "fd" and a.flags.c_contiguous and a.size:
+        matrix = a if lead == 1 and len(shape) == 2 else a.reshape(rows, -1)
+        total = _ones((rows,), dtype).dot(matrix)
+        return total if matrix is a else total.reshape(shape[lead:])
+    return np.add.reduce(a, tuple(range(lead)), dtype)
 
 
 @functools.lru_cache(maxsize=32)
