@@ -230,7 +230,7 @@ def uniform_array(shape, dtype, low=0.0, high=1.0, generator=None):
 
 # -- normals -----------------------------------------------------------------------------------
 _F = np.float32
-_F64 = np.dtype(np.float64)
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)  # (astype takes these quicker)
 
 
 def _f32(value, dtype=np.float32):
@@ -268,15 +268,15 @@ class _BatchedFma32:
 
     def __call__(self, a, b, c):
         if a.dtype is not _F64:  # (all in float64: numpy's mixed arithmetic is slower)
-            a = a.astype(np.float64)
+            a = a.astype(_F64)
         if b.dtype is not _F64:
-            b = b.astype(np.float64)
+            b = b.astype(_F64)
         if c.dtype is not _F64:
-            c = c.astype(np.float64)
+            c = c.astype(_F64)
         product = a * b  # in float64, exact: two float32s have 48 bits of product at most
         total = product + c
         self.terms.append((product, c, total))
-        return total.astype(np.float32)
+        return total.astype(_F32)
 
     def exact(self) -> bool:
         """Whether every FMA rounded once: a float64 sum rounded again to float32 differs
@@ -299,13 +299,13 @@ class _BatchedFma32:
 def _avx_log(x, fma=_fma32):
     """``log256_ps`` (Cephes polynomial) for float32 ``x`` in (0, 1], FMAs where GCC fuses."""
     bits = x.view(np.int32)
-    e = ((bits >> 23) - 126).astype(_F)  # exponent, for a mantissa scaled into [0.5, 1)
+    e = ((bits >> 23) - 126).astype(_F32)  # exponent, for a mantissa scaled into [0.5, 1)
     x = ((bits & ~0x7F800000) | 0x3F000000).view(_F)
     small = x < _SQRTHF
-    e = e - small.astype(_F)  # if x < sqrt(1/2): x = 2x - 1, e -= 1; else x = x - 1
+    e = e - small.astype(_F32)  # if x < sqrt(1/2): x = 2x - 1, e -= 1; else x = x - 1
     x = (x - _ONE) + x * small  # (x is positive: x * False is +0, as where(small, x, 0))
     z = x * x
-    x_wide = x.astype(np.float64)  # (read by every step of the polynomial)
+    x_wide = x.astype(_F64)  # (read by every step of the polynomial)
     y = _LOG_P[0]
     for p in _LOG_P[1:]:
         y = fma(y, x_wide, p)
@@ -320,14 +320,14 @@ def _avx_sincos(x, fma=_fma32):
     """``sincos256_ps`` (Cephes polynomials) for float32 ``x >= 0``."""
     j = (x * _FOPI).astype(np.int32)  # octant of x, made even
     j = (j + 1) & ~1
-    y = j.astype(_F)
+    y = j.astype(_F32)
     # x - j * pi/4 in three pieces ("extended precision modular arithmetic"); j times the
     # first two (8 and 11 bits) is exact, so only the third needs the FMA's single rounding.
     x = x + y * _DP1
     x = x + y * _DP2
     x = fma(y, _DP3, x)
     z = x * x
-    z_wide = z.astype(np.float64)
+    z_wide = z.astype(_F64)
     c, s = fma(fma(_COS_SIN_P[0], z_wide, _COS_SIN_P[1]), z_wide, _COS_SIN_P[2]) * z
     c = fma(c, z_wide, -(z * _HALF)) + _ONE
     s = fma(s, x, x)

@@ -56,7 +56,7 @@ RULES = {
     "CosBackward0": (lambda g, ans, x: -g * np.sin(x),),
     "ReluBackward0": (lambda g, ans, x: g * (ans > 0),),
     "SigmoidBackward0": (lambda g, ans, x: g * ans * (1 - ans),),
-    "TanhBackward0": (lambda g, ans, x: g * (1 - ans * ans),),
+    "TanhBackward0": (lambda g, ans, x: g * (_one(ans) - ans * ans),),
     "ClampBackward1": (lambda g, ans, x, min=None, max=None: g * _inside(x, min, max),),
     "SignBackward0": (lambda g, ans, x: g * 0,),
     "MaximumBackward0": (
@@ -150,6 +150,28 @@ RULES = {
 
 # Helpers longer than one expression. Each works on numpy arrays and, for double
 # backward, on Tensors (which expose the same methods).
+
+
+def _one(like):
+    """1 as a 0-d array of ``like``'s float dtype, else the number 1: numpy computes with a
+    0-d array of the other operand's dtype quicker than with a Python number, same values."""
+    return _ONES.get(like.dtype, 1)
+
+
+def _zero(like):
+    """0 as ``_one`` gives 1."""
+    return _ZEROS.get(like.dtype, 0)
+
+
+def _constants(value) -> dict:
+    constants = {}
+    for t in (np.float16, np.float32, np.float64):
+        constants[np.dtype(t)] = array = np.array(value, t)
+        array.flags.writeable = False
+    return constants
+
+
+_ONES, _ZEROS = _constants(1), _constants(0)
 
 
 def _is_array(a) -> bool:
@@ -258,7 +280,8 @@ def _permute(g, dims):
 
 
 def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
+    one = _one(z)
+    return one / (one + np.exp(-z))
 
 
 def _reduce_grad(elementwise, reduction, shape):

@@ -1316,7 +1316,7 @@ def _fused_add(a: Tensor, b, alpha, name: str, params: dict) -> Tensor:
     return _record(data, name, (a, b), params)
 
 
-_FLOAT32 = np.dtype(np.float32)
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)  # (astype takes these quicker)
 
 
 def _add_grads_scaled(params: list, alpha) -> list:
@@ -1335,12 +1335,15 @@ def _add_grads_scaled(params: list, alpha) -> list:
         data, value = t._data, grad._data
         dtype = data.dtype
         if (value.dtype != dtype or value.shape != data.shape or dtype.kind != "f"
-                or not data.flags.writeable or t._inference):
+                or t._inference):
             return params[i:]
-        if dtype is _FLOAT32:  # _scaled_sum's float32 arithmetic, the factor ready
-            data[...] = data.astype(np.float64) + value.astype(np.float64) * alpha32
-        else:
-            data[...] = _scaled_sum(data, value, alpha)
+        try:
+            if dtype is _FLOAT32:  # _scaled_sum's float32 arithmetic, the factor ready
+                data[...] = data.astype(_FLOAT64) + value.astype(_FLOAT64) * alpha32
+            else:
+                data[...] = _scaled_sum(data, value, alpha)
+        except ValueError:  # a read-only storage (cheaper to find out so than by data.flags):
+            return params[i:]  # the general path raises PyTorch's error
         (t._vc or _counter(t))[0] += 1  # (a counter is never empty: never false)
     return []
 

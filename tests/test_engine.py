@@ -307,6 +307,28 @@ def test_sgd_on_shared_or_transposed_parameters_updates_them_in_turn(make_params
         assert together[0].tolist() == [[0.25, 0.25], [0.25, 0.25], [0.25, 0.25]]
 
 
+
+def test_sgd_stops_at_a_read_only_parameter_as_add_does():
+    # A tensor over a read-only numpy array cannot be written in place: the step updates
+    # the parameters before it, then fails with add_'s error (not numpy's), the rest untouched.
+    def make():
+        frozen = np.ones(2, np.float32)
+        frozen.flags.writeable = False
+        params = [torch.ones(2, requires_grad=True), torch.from_numpy(frozen).requires_grad_(),
+                  torch.ones(2, requires_grad=True)]
+        for p in params:
+            p.grad = torch.full((2,), 1.5)
+        return params
+
+    together, alone = make(), make()
+    with pytest.raises(RuntimeError) as stepped:
+        torch.optim.SGD(together, lr=0.5).step()
+    with pytest.raises(RuntimeError) as added:
+        one_by_one_sgd(alone, 0.5)
+    assert str(stepped.value) == str(added.value)
+    assert [p.tolist() for p in together] == [[0.25, 0.25], [1.0, 1.0], [1.0, 1.0]]
+    assert [p.tolist() for p in together] == [p.tolist() for p in alone]
+
 def test_logistic_regression_with_sgd_does_not_grow_memory_over_1000_steps():
     torch.manual_seed(0)
     X = torch.randn(64, 3)

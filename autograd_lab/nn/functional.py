@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from ..rules import _mm
+from ..rules import _mm, _one, _zero
 from ..tensor import Tensor, _operand, _record, matmul
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -68,8 +68,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
         raise ValueError(f"Target size ({target.shape!r}) must be the same as input size "
                          f"({input.shape!r})")
     z, t = input._data, target._data.astype(input._data.dtype, copy=False)
-    log_sigmoid = np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
-    loss = (1 - t) * z - log_sigmoid
+    log_sigmoid = np.minimum(z, _zero(z)) - np.log1p(np.exp(-np.abs(z)))
+    loss = (_one(t) - t) * z - log_sigmoid
     return _record(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0",
                    (input, target), {"reduction": reduction})
 
