@@ -188,7 +188,8 @@ def _fma(a, b, c, dtype):
     ph = a * b
     pl = ((ah * bh - ph) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)
     th, tl = _two_sum(c, ph)
-    out = th + _round_to_odd(*_two_sum(tl, pl))
+    low = _round_to_odd(*_two_sum(tl, pl))
+    out = np.where(low == 0, th, th + low)  # (th alone when exact: -0 + -0 stays -0)
     # Splitting loses bits where the product's low half underflows or a factor is huge:
     # those (rare) elements are computed exactly with fractions and rounded once.
     risky = np.isfinite(ph) & (ph != 0) & (

@@ -173,6 +173,15 @@ def test_fma_float64_rounds_once(triples):
     assert bits(got) == bits(np.array(want, F64))
 
 
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_fma_keeps_the_sign_of_an_exact_zero(dtype):
+    # a*b + c with a zero product: -0 + -0 is -0, +0 + -0 is +0 (IEEE, as the hardware FMA);
+    # a normal of std 0 and mean -0 is made so. (Fractions cannot tell the zeros apart.)
+    got = agl_random._fma(np.array([0.3, -0.2, 0.0, -0.0], dtype), dtype(0), dtype(-0.0), dtype)
+    assert np.signbit(got).tolist() == [False, True, False, True]
+    assert not got.any()
+
 def test_fma_float32_double_rounding_trap():
     # a*b + c = 1 + 3*2**-24 - 2**-70: float64 rounds it to the float32 midpoint 1 + 3*2**-24,
     # whose tie goes up to 1 + 2**-22; rounding once gives 1 + 2**-23.
