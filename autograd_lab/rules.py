@@ -55,7 +55,7 @@ RULES = {
     "SinBackward0": (lambda g, ans, x: g * np.cos(x),),
     "CosBackward0": (lambda g, ans, x: -g * np.sin(x),),
     "ReluBackward0": (lambda g, ans, x: g * (ans > 0),),
-    "SigmoidBackward0": (lambda g, ans, x: g * ans * (1 - ans),),
+    "SigmoidBackward0": (lambda g, ans, x: g * ans * (_one(ans) - ans),),
     "TanhBackward0": (lambda g, ans, x: g * (_one(ans) - ans * ans),),
     "ClampBackward1": (lambda g, ans, x, min=None, max=None: g * _inside(x, min, max),),
     "SignBackward0": (lambda g, ans, x: g * 0,),

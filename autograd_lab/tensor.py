@@ -24,7 +24,8 @@ from .grad_mode import STATE
 from .graph import NODES, RemovableHandle, accumulator
 from .printing import format_tensor
 from .random import _fma
-from .rules import DOT_BELOW, _count
+from .rules import _count
+from .rules import _mm as _product
 
 
 class Size(tuple):
@@ -1470,8 +1471,7 @@ def _mm(a: Tensor, b: Tensor) -> Tensor:
     (n, k), (k2, m) = a._data.shape, b._data.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    data = a._data.dot(b._data) if n * k < DOT_BELOW else np.matmul(a._data, b._data)
-    return _record(data, "MmBackward0", (a, b))  # (as rules._mm)
+    return _record(_product(a._data, b._data), "MmBackward0", (a, b))
 
 
 def maximum(a, b):

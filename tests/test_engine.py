@@ -307,7 +307,6 @@ def test_sgd_on_shared_or_transposed_parameters_updates_them_in_turn(make_params
         assert together[0].tolist() == [[0.25, 0.25], [0.25, 0.25], [0.25, 0.25]]
 
 
-
 def test_sgd_stops_at_a_read_only_parameter_as_add_does():
     # A tensor over a read-only numpy array cannot be written in place: the step updates
     # the parameters before it, then fails with add_'s error (not numpy's), the rest untouched.
@@ -328,6 +327,7 @@ def test_sgd_stops_at_a_read_only_parameter_as_add_does():
     assert str(stepped.value) == str(added.value)
     assert [p.tolist() for p in together] == [[0.25, 0.25], [1.0, 1.0], [1.0, 1.0]]
     assert [p.tolist() for p in together] == [p.tolist() for p in alone]
+
 
 def test_logistic_regression_with_sgd_does_not_grow_memory_over_1000_steps():
     torch.manual_seed(0)
@@ -445,7 +445,6 @@ def test_backward_does_not_keep_intermediates_that_no_node_saves():
     np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(2 * np.array([1.0, 2.0, 3.0])))
 
 
-
 def test_a_sum_lets_go_of_its_input_before_it_makes_the_gradient(monkeypatch):
     # SumBackward0 needs only its input's shape, so backward drops the input's values before
     # the rule runs: the full-size gradient the rule makes can take over that memory (a
@@ -466,6 +465,7 @@ def test_a_sum_lets_go_of_its_input_before_it_makes_the_gradient(monkeypatch):
     loss.backward()  # the shape is all it needs: a second backward needs no retain_graph
     assert seen == [True, True]
     np.testing.assert_array_equal(x.grad.numpy(), np.full((64, 64), 2.0))
+
 
 def live_nodes() -> int:
     return sum(issubclass(type(o), (Node, AccumulateGrad)) for o in gc.get_objects())
